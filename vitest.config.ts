@@ -1,0 +1,68 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { SIM_BUNDLE, TEST_CREDENTIALS, TEST_HOSTS } from './test/support/constants.ts';
+
+/**
+ * Two projects:
+ * - `worker`: tests that run inside workerd with the real local bindings (D1, KV,
+ *   Queues, rate limiter). The Djomy simulator runs beside the Worker as an
+ *   auxiliary Worker, and every outbound `fetch` of the Worker goes to it, so
+ *   the client meets a real HTTP peer and the simulator's webhooks reach the
+ *   Worker's `fetch`.
+ * - `e2e`: Node-side tests against `wrangler dev` processes (browser, CLI, bench smoke).
+ */
+const migrations = await readD1Migrations('migrations');
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                DJOMY_BASE_URL: `http://${TEST_HOSTS.djomy}`,
+                PUBLIC_URL: `http://${TEST_HOSTS.edge}`,
+                ALLOWED_ORIGINS: `https://${TEST_HOSTS.shop},http://${TEST_HOSTS.shopDev}`,
+                MERCHANT_WEBHOOK_URL: `http://${TEST_HOSTS.djomy}/__sim/merchant/webhook`,
+                DJOMY_CLIENT_ID: TEST_CREDENTIALS.clientId,
+                DJOMY_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret,
+                ADMIN_TOKEN: TEST_CREDENTIALS.adminToken,
+                MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
+              },
+              outboundService: 'djomy-sim',
+              workers: [
+                {
+                  name: 'djomy-sim',
+                  modules: true,
+                  scriptPath: SIM_BUNDLE,
+                  compatibilityDate: '2026-11-01',
+                  bindings: {
+                    SIM_CLIENT_ID: TEST_CREDENTIALS.clientId,
+                    SIM_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret,
+                    SIM_WEBHOOK_URL: `http://${TEST_HOSTS.edge}/webhooks/djomy`,
+                    SIM_MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
+                  },
+                  // The simulator's own fetches (webhooks to the Worker) go to the Worker under test.
+                  outboundService: 'vitest-plugin-runner-worker',
+                },
+              ],
+            },
+          }),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          globalSetup: ['test/support/build-sim.ts'],
+          setupFiles: ['test/support/apply-migrations.ts'],
+          // The simulator is one process-wide peer: test files take turns with it.
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
