@@ -4,6 +4,9 @@
  * setting never throws: it becomes a named problem that `/healthz` reports
  * and that makes the affected routes answer 503.
  */
+
+import { COUNTRIES, type Country } from './djomy/phone.ts';
+import { DIRECT_METHODS } from './djomy/schemas.ts';
 import type { NotifyJob, VerifyJob } from './jobs/messages.ts';
 
 export interface Env {
@@ -40,14 +43,6 @@ export interface Env {
   /** Milliseconds before a Djomy call is abandoned (default 10000). */
   DJOMY_TIMEOUT_MS?: string;
 }
-
-export const DIRECT_METHODS = ['OM', 'MOMO', 'KULU', 'PAYCARD', 'SOUTRA_MONEY', 'YMO'] as const;
-export const GATEWAY_METHODS = ['OM', 'MOMO', 'SOUTRA_MONEY', 'PAYCARD', 'CARD'] as const;
-export const COUNTRIES = ['GN', 'SL', 'LR'] as const;
-
-export type DirectMethod = (typeof DIRECT_METHODS)[number];
-export type GatewayMethod = (typeof GATEWAY_METHODS)[number];
-export type Country = (typeof COUNTRIES)[number];
 
 export interface Config {
   djomy: {

@@ -1,0 +1,21 @@
+/** The Hono environment shared by every route and middleware. */
+import type { Context } from 'hono';
+import type { Env } from '../env.ts';
+import type { Logger } from '../lib/log.ts';
+import type { PaymentDeps } from '../payments/deps.ts';
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    log: Logger;
+    deps: PaymentDeps;
+  };
+}
+
+export type AppContext = Context<AppEnv>;
+
+/** The Worker's own origin: `PUBLIC_URL`, else the origin this request reached. */
+export function publicOrigin(c: AppContext): string {
+  return c.var.deps.config.publicUrl ?? new URL(c.req.url).origin;
+}

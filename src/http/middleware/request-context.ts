@@ -1,0 +1,30 @@
+/**
+ * Gives every request an id (the caller's `X-Request-Id` when it is sane),
+ * a logger carrying it, and the use-case dependencies; echoes the id on
+ * every response and logs one line per request.
+ */
+import { createMiddleware } from 'hono/factory';
+import { buildDeps } from '../../deps.ts';
+import { randomId } from '../../lib/ids.ts';
+import { createLogger } from '../../lib/log.ts';
+import type { AppEnv } from '../context.ts';
+
+const SANE_REQUEST_ID = /^[\w.:-]{8,64}$/;
+
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const given = c.req.header('x-request-id');
+  const requestId = given && SANE_REQUEST_ID.test(given) ? given : randomId('req_', 10);
+  const log = createLogger({ requestId });
+  c.set('requestId', requestId);
+  c.set('log', log);
+  c.set('deps', buildDeps(c.env, log));
+  const started = Date.now();
+  await next();
+  c.header('X-Request-Id', requestId);
+  log.info('request', {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    ms: Date.now() - started,
+  });
+});

@@ -1,0 +1,41 @@
+/** Every route's description, in the order `/docs` shows them. */
+import { adminDeadLetterSpecs } from '../routes/admin/dead-letters.ts';
+import { adminDiagnosticSpecs } from '../routes/admin/diagnostics.ts';
+import { adminLinkSpecs } from '../routes/admin/links.ts';
+import { adminPaymentSpecs } from '../routes/admin/payments.ts';
+import { adminProductSpecs } from '../routes/admin/products.ts';
+import { catalogSpecs } from '../routes/catalog.ts';
+import { checkoutFormSpecs } from '../routes/checkout-form.ts';
+import { healthSpecs } from '../routes/health.ts';
+import { paymentSpecs } from '../routes/payments.ts';
+import { returnSpecs } from '../routes/return.ts';
+import { webhookSpecs } from '../routes/webhooks.ts';
+import type { RouteSpec } from '../spec.ts';
+
+export const ROUTE_SPECS: RouteSpec[] = [
+  ...catalogSpecs,
+  ...paymentSpecs,
+  ...returnSpecs,
+  ...checkoutFormSpecs,
+  ...webhookSpecs,
+  ...adminPaymentSpecs,
+  ...adminProductSpecs,
+  ...adminLinkSpecs,
+  ...adminDeadLetterSpecs,
+  ...adminDiagnosticSpecs,
+  ...healthSpecs,
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'Operations',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    tag: 'Operations',
+    summary: 'This document, rendered',
+    responses: { 200: { description: 'HTML', contentType: 'text/html' } },
+  },
+];

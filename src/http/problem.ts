@@ -1,0 +1,98 @@
+/**
+ * RFC 9457 problem details: the one shape of every error this Worker
+ * answers (SPEC §3). `type` points at the problem's section of `/docs`.
+ */
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** Every problem type this Worker answers, documented at `/docs#problem-<slug>`. */
+export const PROBLEM_TYPES = {
+  validation: 'The request is invalid; `errors` lists each field with what is wrong.',
+  'not-found': 'No such payment, product or link.',
+  conflict:
+    'The request contradicts the current state (e.g. an OTP for a gateway payment, an Idempotency-Key reused with another body).',
+  'in-progress': 'A request with the same Idempotency-Key is still running; retry after Retry-After.',
+  unauthorized: 'Admin routes need Authorization: Bearer <ADMIN_TOKEN>.',
+  'origin-not-allowed': 'The browser origin is not in ALLOWED_ORIGINS.',
+  'rate-limited': 'Too many requests from this IP; retry after Retry-After.',
+  'too-large': 'The body is over the limit (16 KiB for the API, 64 KiB for webhooks).',
+  'unsupported-media-type': 'Send application/json.',
+  misconfigured: 'A setting this route needs is missing or invalid; /healthz names it.',
+  'djomy-refused': "Djomy refused the request; `detail` is Djomy's own message.",
+  'djomy-unavailable': 'Djomy did not answer properly after retries; retry with the same Idempotency-Key.',
+  'djomy-configuration':
+    "Djomy refused this Worker: wrong credentials, or its edge refused the Worker's IP or partner domain. See /api/admin/diagnostics.",
+  'bad-signature': 'A webhook without a valid X-Webhook-Signature; nothing was stored.',
+  'not-stored': 'A webhook could not be stored or queued; the sender should retry.',
+  internal: 'An unexpected error; the request id helps find it in the logs.',
+} as const;
+
+export type ProblemSlug = keyof typeof PROBLEM_TYPES;
+
+export interface ProblemInit {
+  status: number;
+  /** Becomes the `type` URI. */
+  slug: ProblemSlug;
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+  /** Extra members, e.g. the `paymentId` a retry can refer to. */
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** Thrown anywhere under a route; rendered by the app's error handler. */
+export class Problem extends Error {
+  override readonly name = 'Problem';
+  readonly init: ProblemInit;
+
+  constructor(init: ProblemInit) {
+    super(init.detail ?? init.title);
+    this.init = init;
+  }
+}
+
+/**
+ * @example return problemResponse({ status: 404, slug: 'not-found', title: 'Payment not found' }, requestId)
+ */
+export function problemResponse(init: ProblemInit, requestId: string): Response {
+  const body = {
+    type: `/docs#problem-${init.slug}`,
+    title: init.title,
+    status: init.status,
+    ...(init.detail ? { detail: init.detail } : {}),
+    ...(init.errors ? { errors: init.errors } : {}),
+    ...init.extensions,
+    requestId,
+  };
+  return new Response(JSON.stringify(body), {
+    status: init.status,
+    headers: { 'Content-Type': 'application/problem+json', ...init.headers },
+  });
+}
+
+export const problems = {
+  validation: (errors: FieldError[], detail = 'The request is invalid.') =>
+    new Problem({ status: 400, slug: 'validation', title: 'Invalid request', detail, errors }),
+  notFound: (what: string) => new Problem({ status: 404, slug: 'not-found', title: `${what} not found` }),
+  conflict: (detail: string) => new Problem({ status: 409, slug: 'conflict', title: 'Conflict', detail }),
+  unauthorized: () =>
+    new Problem({
+      status: 401,
+      slug: 'unauthorized',
+      title: 'Unauthorized',
+      detail: 'Send Authorization: Bearer <ADMIN_TOKEN>.',
+      headers: { 'WWW-Authenticate': 'Bearer realm="djomy-edge admin"' },
+    }),
+  misconfigured: (settings: string[]) =>
+    new Problem({
+      status: 503,
+      slug: 'misconfigured',
+      title: 'Service not configured',
+      detail: `This route needs settings that are missing or invalid: ${settings.join(', ')}. See /healthz.`,
+      headers: { 'Retry-After': '60' },
+    }),
+};

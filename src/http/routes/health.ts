@@ -1,0 +1,36 @@
+/** `GET /healthz` (SPEC §7): D1 reachability and configuration problems, naming settings, never their values. */
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import { loadConfig } from '../../env.ts';
+import type { AppEnv } from '../context.ts';
+import type { RouteSpec } from '../spec.ts';
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  d1: z.enum(['ok', 'unreachable']),
+  problems: z.array(z.object({ setting: z.string(), problem: z.string() })),
+});
+
+export const health = new Hono<AppEnv>().get('/healthz', async (c) => {
+  const d1 = await c.env.DB.prepare('SELECT 1 FROM products LIMIT 1')
+    .first()
+    .then(() => 'ok' as const)
+    .catch(() => 'unreachable' as const);
+  const { problems } = loadConfig(c.env);
+  const ok = d1 === 'ok' && problems.length === 0;
+  c.header('Cache-Control', 'no-store');
+  return c.json({ status: ok ? 'ok' : 'degraded', d1, problems }, ok ? 200 : 503);
+});
+
+export const healthSpecs: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'Operations',
+    summary: 'D1 reachability and configuration problems',
+    responses: {
+      200: { description: 'Healthy', schema: Health },
+      503: { description: 'Degraded: D1 unreachable or settings missing', schema: Health },
+    },
+  },
+];

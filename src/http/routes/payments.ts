@@ -1,0 +1,308 @@
+/**
+ * The public checkout API (SPEC §3): create a payment, confirm its OTP, and
+ * read its public view. The handlers parse and map outcomes to HTTP; the
+ * decisions live in `src/payments/`.
+ */
+import { Hono } from 'hono';
+import * as z from 'zod/mini';
+import type { DjomyError } from '../../djomy/errors.ts';
+import { COUNTRIES, normalizePhone } from '../../djomy/phone.ts';
+import { DIRECT_METHODS, FlatMetadata, GATEWAY_METHODS } from '../../djomy/schemas.ts';
+import { confirmOtp } from '../../payments/confirm-otp.ts';
+import { createPayment } from '../../payments/create-payment.ts';
+import { POLL_VERIFY_INTERVAL } from '../../payments/lifetimes.ts';
+import { nextStepFor } from '../../payments/next-step.ts';
+import { PAYMENT_ID_PATTERN, type Payment, PublicPayment, publicView } from '../../payments/payment.ts';
+import { isTerminal } from '../../payments/status.ts';
+import { verifyPayment } from '../../payments/verify-payment.ts';
+import { claimVerify, getPayment } from '../../store/payments.ts';
+import { readJson } from '../body.ts';
+import { type AppContext, type AppEnv, publicOrigin } from '../context.ts';
+import { requireDjomy } from '../middleware/require-djomy.ts';
+import { Problem, problems } from '../problem.ts';
+import type { RouteSpec } from '../spec.ts';
+
+// ── Schemas ──────────────────────────────────────────────────────────────────
+
+const Sku = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9][\w.-]*$/));
+const LooseHttpUrl = z.string().check(z.maxLength(2000), z.url({ protocol: /^https?$/ }));
+
+export const CreatePaymentBody = z
+  .strictObject({
+    flow: z._default(z.enum(['gateway', 'direct']), 'gateway'),
+    items: z.optional(
+      z
+        .array(z.strictObject({ sku: Sku, quantity: z.int().check(z.gte(1), z.lte(1000)) }))
+        .check(z.minLength(1), z.maxLength(50)),
+    ),
+    amount: z.optional(z.int().check(z.positive())),
+    countryCode: z.optional(z.enum(COUNTRIES)),
+    payer: z.strictObject({ phone: z.string().check(z.minLength(6), z.maxLength(32)) }),
+    paymentMethod: z.optional(
+      z.enum(DIRECT_METHODS, {
+        error: (issue) => (issue.input === 'CARD' ? 'cards go through the gateway flow' : undefined),
+      }),
+    ),
+    allowedPaymentMethods: z.optional(z.array(z.enum(GATEWAY_METHODS)).check(z.minLength(1), z.maxLength(5))),
+    reference: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    successUrl: z.optional(LooseHttpUrl),
+    cancelUrl: z.optional(LooseHttpUrl),
+    metadata: z.optional(FlatMetadata.check(z.refine((m) => Object.keys(m).length <= 20, 'at most 20 keys'))),
+  })
+  .check(
+    z.superRefine((body, ctx) => {
+      const issue = (path: string, message: string) =>
+        ctx.issues.push({ code: 'custom', path: [path], message, input: body });
+      if (body.items && body.amount !== undefined) issue('amount', 'send items or amount, not both');
+      if (!body.items && body.amount === undefined)
+        issue('items', 'send items (or amount, when open amounts are enabled)');
+      if (body.flow === 'direct' && !body.paymentMethod)
+        issue('paymentMethod', 'required for the direct flow');
+      if (body.flow === 'gateway' && body.paymentMethod) issue('paymentMethod', 'only for the direct flow');
+      if (body.flow === 'direct' && body.allowedPaymentMethods)
+        issue('allowedPaymentMethods', 'only for the gateway flow');
+    }),
+  );
+export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
+
+export const NextStep = z.union([
+  z.object({ type: z.literal('redirect'), url: z.string() }),
+  z.object({ type: z.literal('otp') }),
+  z.object({ type: z.literal('open_url'), url: z.string() }),
+  z.object({ type: z.literal('approve_on_phone') }),
+]);
+
+export const CreatedPayment = z.object({
+  id: z.string(),
+  status: PublicPayment.shape.status,
+  flow: z.enum(['gateway', 'direct']),
+  amount: z.int(),
+  currency: z.string(),
+  paymentMethod: z.nullable(z.string()),
+  reference: z.nullable(z.string()),
+  next: z.nullable(NextStep),
+});
+
+export const OtpBody = z.strictObject({
+  otp: z
+    .pipe(
+      z.string().check(z.maxLength(20)),
+      z.transform((otp) => otp.replace(/\s+/g, '')),
+    )
+    .check(z.regex(/^\d{4,6}$/, 'must be 4 to 6 digits')),
+});
+
+export const IdempotencyKey = z
+  .string()
+  .check(z.regex(/^[\x21-\x7e]{1,255}$/, '1 to 255 visible ASCII characters'));
+
+const PaymentParams = z.object({ id: z.string() });
+
+// ── Helpers shared with the form checkout ────────────────────────────────────
+
+/** `successUrl`/`cancelUrl` must lead back to an allowed site: no open redirect. */
+export function checkRedirectTargets(c: AppContext, urls: Record<string, string | undefined>): void {
+  const allowed = c.var.deps.config.allowedOrigins;
+  const own = publicOrigin(c);
+  const errors = Object.entries(urls)
+    .filter(
+      ([, url]) => url !== undefined && !allowed.has(new URL(url).origin) && new URL(url).origin !== own,
+    )
+    .map(([path]) => ({ path, message: 'its origin is not in ALLOWED_ORIGINS' }));
+  if (errors.length) throw problems.validation(errors);
+}
+
+export function createdView(c: AppContext, payment: Payment) {
+  return {
+    id: payment.id,
+    status: payment.status,
+    flow: payment.flow,
+    amount: payment.amount,
+    currency: payment.currency,
+    paymentMethod: payment.paymentMethod,
+    reference: payment.reference,
+    next: nextStepFor(payment, c.var.deps.config.otpMethods),
+  };
+}
+
+/** A Djomy fault as SPEC §3 wants it: configuration → 503, unreachable → 502. */
+export function djomyUnavailable(error: DjomyError, paymentId?: string): Problem {
+  const extensions = paymentId ? { paymentId } : undefined;
+  if (error.configuration) {
+    return new Problem({
+      status: 503,
+      slug: 'djomy-configuration',
+      title: 'Djomy refused this service',
+      detail:
+        error.kind === 'edge_refused'
+          ? "Djomy's edge refused this Worker (IP or partner domain not allowed). See GET /api/admin/diagnostics."
+          : 'Djomy refused the credentials. See GET /api/admin/diagnostics.',
+      extensions,
+      headers: { 'Retry-After': '60' },
+    });
+  }
+  return new Problem({
+    status: 502,
+    slug: 'djomy-unavailable',
+    title: 'Djomy is unavailable',
+    detail: 'Djomy did not answer properly. Retry with the same Idempotency-Key.',
+    extensions,
+    headers: { 'Retry-After': '5' },
+  });
+}
+
+async function loadPayment(c: AppContext, id: string): Promise<Payment> {
+  const payment = PAYMENT_ID_PATTERN.test(id) ? await getPayment(c.var.deps.db, id) : null;
+  if (!payment) throw problems.notFound('Payment');
+  return payment;
+}
+
+/**
+ * A browser poll may trigger a Djomy check: at most one per payment per
+ * interval, an interval that grows with the payment's age (10 s to 60 s), so
+ * polling never turns into one Djomy call per poll.
+ */
+async function refreshOnPoll(c: AppContext, payment: Payment): Promise<Payment> {
+  const { deps } = c.var;
+  if (isTerminal(payment.status) || !payment.transactionId) return payment;
+  const now = deps.now();
+  const interval = Math.min(60_000, Math.max(2 * POLL_VERIFY_INTERVAL, (now - payment.createdAt) / 2));
+  if (!(await claimVerify(deps.db, payment.id, now, interval))) return payment;
+  try {
+    return (await verifyPayment(deps, payment, 'poll')).payment;
+  } catch (error) {
+    deps.log.warn('poll verify failed', { paymentId: payment.id, error: String(error) });
+    return payment;
+  }
+}
+
+// ── Routes ───────────────────────────────────────────────────────────────────
+
+export const payments = new Hono<AppEnv>()
+  .post('/api/payments', requireDjomy, async (c) => {
+    const body = await readJson(c.req.raw, CreatePaymentBody);
+    const keyHeader = c.req.header('idempotency-key');
+    const key = keyHeader === undefined ? undefined : IdempotencyKey.safeParse(keyHeader);
+    if (key && !key.success)
+      throw problems.validation([{ path: 'Idempotency-Key', message: '1 to 255 visible ASCII characters' }]);
+    const countryCode = body.countryCode ?? c.var.deps.config.defaultCountry;
+    const phone = normalizePhone(body.payer.phone, countryCode);
+    if (!phone.ok) throw problems.validation([{ path: 'payer.phone', message: phone.reason }]);
+    checkRedirectTargets(c, { successUrl: body.successUrl, cancelUrl: body.cancelUrl });
+
+    const outcome = await createPayment(c.var.deps, {
+      ...body,
+      countryCode,
+      phone: phone.phone,
+      publicUrl: publicOrigin(c),
+      idempotencyKey: key?.data,
+    });
+    switch (outcome.kind) {
+      case 'created':
+        if (outcome.replay) c.header('Idempotent-Replayed', 'true');
+        return c.json(createdView(c, outcome.payment), 201);
+      case 'invalid':
+        throw problems.validation(outcome.errors);
+      case 'conflict':
+        throw outcome.reason === 'different_body'
+          ? problems.conflict('This Idempotency-Key was used with a different request body.')
+          : new Problem({
+              status: 409,
+              slug: 'in-progress',
+              title: 'Request in progress',
+              detail: 'A request with this Idempotency-Key is still being processed.',
+              headers: { 'Retry-After': '1' },
+            });
+      case 'refused':
+        throw new Problem({
+          status: 422,
+          slug: 'djomy-refused',
+          title: 'Djomy refused the payment',
+          detail: outcome.message,
+          errors: outcome.fieldErrors.map((message) => ({ path: 'djomy', message })),
+          extensions: { paymentId: outcome.payment.id },
+        });
+      case 'failed':
+        throw djomyUnavailable(outcome.error, outcome.payment.id);
+    }
+  })
+  .post('/api/payments/:id/otp', requireDjomy, async (c) => {
+    const payment = await loadPayment(c, c.req.param('id'));
+    const { otp } = await readJson(c.req.raw, OtpBody);
+    const outcome = await confirmOtp(c.var.deps, payment, otp);
+    switch (outcome.kind) {
+      case 'accepted':
+        return c.json(publicView(outcome.payment));
+      case 'conflict':
+        throw problems.conflict(outcome.reason);
+      case 'refused':
+        throw new Problem({
+          status: 422,
+          slug: 'djomy-refused',
+          title: 'Djomy refused the code',
+          detail: outcome.message,
+        });
+      case 'failed':
+        throw djomyUnavailable(outcome.error, payment.id);
+    }
+  })
+  .get('/api/payments/:id', async (c) => {
+    const payment = await refreshOnPoll(c, await loadPayment(c, c.req.param('id')));
+    c.header('Cache-Control', 'no-store');
+    return c.json(publicView(payment));
+  });
+
+export const paymentSpecs: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/api/payments',
+    tag: 'Checkout',
+    summary: 'Create a payment (gateway or direct flow)',
+    description:
+      'Prices the order from the catalog, stores the payment and creates it at Djomy. `next` says what the payer does. ' +
+      'Same `Idempotency-Key` + same body returns the first answer; a different body is 409.',
+    headers: z.object({ 'Idempotency-Key': z.optional(IdempotencyKey) }),
+    body: { schema: CreatePaymentBody },
+    responses: {
+      201: { description: 'Created (or replayed: header Idempotent-Replayed)', schema: CreatedPayment },
+      400: { description: 'Invalid request' },
+      403: { description: 'Origin not allowed' },
+      409: { description: 'Idempotency-Key reused with another body, or still in progress' },
+      413: { description: 'Body too large' },
+      415: { description: 'Not JSON' },
+      422: { description: 'Djomy refused the payment (its message in `detail`)' },
+      429: { description: 'Rate limited' },
+      502: { description: 'Djomy unreachable; retry with the same Idempotency-Key' },
+      503: { description: 'Configuration problem (credentials, edge refusal, missing settings)' },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/payments/{id}/otp',
+    tag: 'Checkout',
+    summary: 'Confirm the OTP of a direct payment',
+    params: PaymentParams,
+    body: { schema: OtpBody },
+    responses: {
+      200: { description: 'Accepted; the status is verified separately', schema: PublicPayment },
+      400: { description: 'Invalid code' },
+      404: { description: 'Unknown payment' },
+      409: { description: 'Not a direct payment, or already closed' },
+      422: { description: 'Djomy refused the code' },
+      502: { description: 'Djomy unreachable' },
+      503: { description: 'Configuration problem' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/payments/{id}',
+    tag: 'Checkout',
+    summary: 'Public view of a payment (pollable)',
+    description: '`paid` is true only after Djomy’s status endpoint returned SUCCESS for the order amount.',
+    params: PaymentParams,
+    responses: {
+      200: { description: 'The payment', schema: PublicPayment },
+      404: { description: 'Unknown payment' },
+    },
+  },
+];

@@ -1,0 +1,50 @@
+/**
+ * The OTP step of the direct flow (SPEC §3, decisions 3–4): forward the
+ * payer's code to Djomy's confirmOTP, record the status hint, and queue a
+ * verify, which alone can make the payment paid.
+ */
+import { DjomyError } from '../djomy/errors.ts';
+import type { PaymentDeps } from './deps.ts';
+import type { Payment } from './payment.ts';
+import { isTerminal, judgeHint } from './status.ts';
+import { commit } from './verify-payment.ts';
+
+export type OtpOutcome =
+  | { kind: 'accepted'; payment: Payment }
+  | { kind: 'conflict'; reason: string }
+  | { kind: 'refused'; message: string }
+  | { kind: 'failed'; error: DjomyError };
+
+/**
+ * @example const outcome = await confirmOtp(deps, payment, '1234')
+ */
+export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: string): Promise<OtpOutcome> {
+  if (payment.flow !== 'direct') return { kind: 'conflict', reason: 'only direct payments take an OTP' };
+  if (isTerminal(payment.status))
+    return { kind: 'conflict', reason: `the payment is already ${payment.status}` };
+  if (!payment.transactionId) return { kind: 'conflict', reason: 'the payment was not created at Djomy' };
+  if (!deps.djomy)
+    return { kind: 'failed', error: new DjomyError({ kind: 'unauthorized', operation: 'configuration' }) };
+  let hint: string;
+  try {
+    hint = (await deps.djomy.confirmOtp(payment.transactionId, otp)).status;
+  } catch (error) {
+    if (!(error instanceof DjomyError)) throw error;
+    if (error.kind === 'refused' || error.kind === 'not_found') {
+      return { kind: 'refused', message: error.detail ?? 'Djomy refused the code' };
+    }
+    return { kind: 'failed', error };
+  }
+  let current = payment;
+  const now = deps.now();
+  const transition = judgeHint(payment, hint);
+  if (transition.change && (await commit(deps, payment, transition, 'otp', now, false))) {
+    current = { ...payment, status: transition.to, version: payment.version + 1, updatedAt: now };
+  }
+  await deps.verifyQueue
+    .send({ type: 'verify', paymentId: payment.id, source: 'otp' })
+    .catch((error: unknown) => {
+      deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) });
+    });
+  return { kind: 'accepted', payment: current };
+}

@@ -1,0 +1,16 @@
+/** What the payment use cases need from the outside world; built once per request or batch by `src/deps.ts`. */
+import type { DjomyClient } from '../djomy/client.ts';
+import type { Config } from '../env.ts';
+import type { NotifyJob, VerifyJob } from '../jobs/messages.ts';
+import type { Logger } from '../lib/log.ts';
+
+export interface PaymentDeps {
+  db: D1Database;
+  /** Null when the Djomy settings are missing or malformed (see `/healthz`). */
+  djomy: DjomyClient | null;
+  config: Config;
+  verifyQueue: Queue<VerifyJob>;
+  notifyQueue: Queue<NotifyJob>;
+  log: Logger;
+  now(): number;
+}

@@ -1,0 +1,34 @@
+/**
+ * How long payments stay open, and how often they are re-checked. All
+ * durations in milliseconds. One place, so the cron, the queue and the
+ * public poll agree.
+ */
+import type { Flow } from './payment.ts';
+
+/**
+ * After this, the payer can no longer pay: Djomy's gateway session dies after
+ * about an hour (djomy-api.md §5.2, decision 14); operator prompts expire
+ * within minutes; links live until their own expiry, so we allow a day.
+ */
+export const PAYMENT_LIFETIME: Record<Flow, number> = {
+  gateway: 65 * 60_000,
+  direct: 30 * 60_000,
+  link: 24 * 60 * 60_000,
+  external: 24 * 60 * 60_000,
+};
+
+/** The cron closes a payment Djomy still reports open this long after its expiry (ODOO-new: 120 min). */
+export const CLOSE_AFTER_EXPIRY = 60 * 60_000;
+
+/** A browser poll triggers a Djomy check at most this often per payment. */
+export const POLL_VERIFY_INTERVAL = 5_000;
+
+/**
+ * While a payment is young, the verify queue checks it at these delays
+ * (seconds), so it settles even if every webhook is lost; after that the cron
+ * (every 5 minutes) takes over.
+ */
+export const YOUNG_VERIFY_DELAYS_SECONDS = [15, 30, 60, 120, 240, 480] as const;
+
+/** The cron leaves alone what was verified this recently (the queue is on it). */
+export const CRON_VERIFY_IDLE = 2 * 60_000;

@@ -1,0 +1,113 @@
+/**
+ * D1 queries for the merchant outbox. A row is written in the same batch as
+ * the status change it announces (SPEC §6), so an event can never be lost
+ * between the ledger and the queue: the cron re-enqueues rows left pending.
+ */
+
+export type OutboxState = 'pending' | 'delivered' | 'gone' | 'failed';
+
+export interface OutboxDraft {
+  /** The Standard Webhooks `webhook-id`, the same on every retry. */
+  id: string;
+  paymentId: string;
+  type: string;
+  /** The exact JSON body to deliver. */
+  payload: string;
+  createdAt: number;
+}
+
+export interface OutboxRow extends OutboxDraft {
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+/**
+ * Inserts the row only when the payment reached `guardVersion` in the same
+ * batch; one row per (payment, event type), so a replayed transition adds nothing.
+ */
+export function outboxInsert(db: D1Database, draft: OutboxDraft, guardVersion: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO outbox (id, payment_id, type, payload, created_at)
+       SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2 AND version = ?6)
+       ON CONFLICT (payment_id, type) DO NOTHING`,
+    )
+    .bind(draft.id, draft.paymentId, draft.type, draft.payload, draft.createdAt, guardVersion);
+}
+
+interface Row {
+  id: string;
+  payment_id: string;
+  type: string;
+  payload: string;
+  state: OutboxState;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+}
+
+function toOutbox(row: Row): OutboxRow {
+  return {
+    id: row.id,
+    paymentId: row.payment_id,
+    type: row.type,
+    payload: row.payload,
+    createdAt: row.created_at,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    lastAttemptAt: row.last_attempt_at,
+    deliveredAt: row.delivered_at,
+  };
+}
+
+export async function getOutbox(db: D1Database, id: string): Promise<OutboxRow | null> {
+  const row = await db.prepare('SELECT * FROM outbox WHERE id = ?').bind(id).first<Row>();
+  return row ? toOutbox(row) : null;
+}
+
+export async function listOutboxForPayment(db: D1Database, paymentId: string): Promise<OutboxRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM outbox WHERE payment_id = ? ORDER BY created_at')
+    .bind(paymentId)
+    .all<Row>();
+  return results.map(toOutbox);
+}
+
+/** Records one delivery attempt and its outcome. */
+export async function recordDelivery(
+  db: D1Database,
+  id: string,
+  outcome: { state: OutboxState; error: string | null },
+  now: number,
+): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE outbox SET state = ?2, last_error = ?3, attempts = attempts + 1, last_attempt_at = ?4,
+         delivered_at = CASE WHEN ?2 = 'delivered' THEN ?4 ELSE delivered_at END
+       WHERE id = ?1 AND state = 'pending'`,
+    )
+    .bind(id, outcome.state, outcome.error, now)
+    .run();
+}
+
+/** Pending rows nobody has tried since `idleSince`: their queue message was lost or is exhausted. */
+export async function listStuckOutbox(
+  db: D1Database,
+  idleSince: number,
+  limit: number,
+): Promise<OutboxRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM outbox WHERE state = 'pending' AND coalesce(last_attempt_at, created_at) < ?1
+       ORDER BY created_at LIMIT ?2`,
+    )
+    .bind(idleSince, limit)
+    .all<Row>();
+  return results.map(toOutbox);
+}
