@@ -61,6 +61,8 @@ export default defineConfig({
           // The simulator is one process-wide peer: test files take turns with it.
           fileParallelism: false,
           testTimeout: 30_000,
+          // Worker logs are JSON lines; show them only for failing tests.
+          silent: 'passed-only',
         },
       },
     ],

@@ -26,7 +26,7 @@ CREATE TABLE payment_links (
 
 CREATE TABLE payments (
   id               TEXT PRIMARY KEY,              -- pay_<160 random bits>, the public key
-  flow             TEXT NOT NULL CHECK (flow IN ('gateway', 'direct', 'link')),
+  flow             TEXT NOT NULL CHECK (flow IN ('gateway', 'direct', 'link', 'external')),
   status           TEXT NOT NULL CHECK (status IN
                      ('CREATED','PENDING','REDIRECTED','SUCCESS','CAPTURED','FAILED','CANCELLED','TIMEOUT','REFUNDED')),
   paid             INTEGER NOT NULL DEFAULT 0 CHECK (paid IN (0, 1)),
@@ -52,6 +52,7 @@ CREATE TABLE payments (
   flag             TEXT,                          -- why a payment needs a human: amount_mismatch, …
   create_error     TEXT,                          -- JSON {kind, status, message} when Djomy creation failed
   close_reason     TEXT,                          -- why our ledger closed it (not Djomy)
+  last_error       TEXT,                          -- last failed verify (kind and HTTP status), for dead letters
   verify_count     INTEGER NOT NULL DEFAULT 0,
   verified_at      INTEGER,                       -- last verify_payment answer
   expires_at       INTEGER NOT NULL,              -- after this, the cron may close it

@@ -23,7 +23,7 @@ const BATCH_CONCURRENCY = 20;
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     const deps = buildDeps(env, createLogger({ batch: randomId('batch_', 8), queue: batch.queue }));
     const handle =
       batch.queue === 'djomy-verify'
@@ -35,7 +35,7 @@ export default {
     await forEachConcurrently(batch.messages, BATCH_CONCURRENCY, handle);
   },
 
-  async scheduled(_controller, env) {
+  async scheduled(_controller, env, _ctx) {
     await reconcile(buildDeps(env, createLogger({ cron: randomId('cron_', 8) })));
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -1,0 +1,104 @@
+/**
+ * The one place where a payment's status changes, and what follows from it:
+ * fees and the operator reference on success, link usage and closing rules
+ * (§5.6, §5.7), and one webhook per change (decision 15). Timeouts and link
+ * expiry are evaluated lazily, when something reads the payment or link.
+ */
+import { config } from './config.ts';
+import { isTerminal, type PaymentStatus } from './domain.ts';
+import { randomProviderReference } from './random.ts';
+import { type Link, links, type Payment, payments } from './store.ts';
+import { queuePaymentEvent } from './webhooks.ts';
+
+type NewPayment = Omit<
+  Payment,
+  'paidAmount' | 'fees' | 'receivedAmount' | 'providerReference' | 'createdAt' | 'updatedAt' | 'history'
+>;
+
+/** Stores a new payment and announces its first status. */
+export function openPayment(fields: NewPayment): Payment {
+  const now = new Date().toISOString();
+  const payment: Payment = {
+    ...fields,
+    paidAmount: fields.amount,
+    fees: 0,
+    receivedAmount: 0,
+    providerReference: null,
+    createdAt: now,
+    updatedAt: now,
+    history: [{ status: fields.status, at: now }],
+  };
+  payments.set(payment.transactionId, payment);
+  queuePaymentEvent(payment);
+  return payment;
+}
+
+/** 1 % of what was paid, rounded to the currency's unit (whole GNF, else cents). */
+function feesOn(payment: Payment): number {
+  return payment.countryCode === 'GN'
+    ? Math.round(payment.paidAmount * 0.01)
+    : Math.round(payment.paidAmount) / 100;
+}
+
+/**
+ * Moves a payment to `status`. A webhook goes out when something changed, or
+ * always when `announce` is set (a test's explicit `/__sim` completion).
+ */
+export function changeStatus(
+  payment: Payment,
+  status: PaymentStatus,
+  { paidAmount, announce = false }: { paidAmount?: number; announce?: boolean } = {},
+): void {
+  const changed =
+    payment.status !== status || (paidAmount !== undefined && paidAmount !== payment.paidAmount);
+  const firstSuccess = status === 'SUCCESS' && !payment.history.some((h) => h.status === 'SUCCESS');
+  if (paidAmount !== undefined) payment.paidAmount = paidAmount;
+  payment.status = status;
+  payment.updatedAt = new Date().toISOString();
+  payment.history.push({ status, at: payment.updatedAt });
+  if (status === 'SUCCESS') {
+    payment.fees = feesOn(payment);
+    payment.receivedAmount = Math.round((payment.paidAmount - payment.fees) * 100) / 100;
+    payment.providerReference ??= randomProviderReference(payment.paymentMethod ?? 'DJOMY');
+  }
+  if (firstSuccess && payment.paymentLinkReference) {
+    const link = links.get(payment.paymentLinkReference);
+    if (link) recordLinkUsage(link);
+  }
+  if (changed || announce) queuePaymentEvent(payment);
+}
+
+/** The payer approved (OTP, phone, portal, link page). The sandbox fails every OM payment (§10). */
+export function payerApproves(payment: Payment): void {
+  const sandboxFailsOm = config().sandboxQuirks && payment.paymentMethod === 'OM';
+  changeStatus(payment, sandboxFailsOm ? 'FAILED' : 'SUCCESS');
+}
+
+/** A gateway session dies after about an hour (§5.2, decision 14). */
+export function expireIfStale(payment: Payment): Payment {
+  if (payment.flow !== 'gateway' || isTerminal(payment.status) || payment.status === 'CAPTURED')
+    return payment;
+  const deadline = Date.parse(payment.createdAt) + config().gatewayTimeoutMinutes * 60_000;
+  if (Date.now() >= deadline) changeStatus(payment, 'TIMEOUT');
+  return payment;
+}
+
+/**
+ * A success on a link: UNIQUE closes at once (PAID, or REVOKED by setting);
+ * MULTIPLE closes at its usageLimit, and without one after its first
+ * success, as observed in production (§5.6).
+ */
+function recordLinkUsage(link: Link): void {
+  link.numberOfUsage += 1;
+  if (link.status !== 'ACTIVE') return;
+  if (link.usageType === 'UNIQUE') link.status = config().consumedUniqueLinkStatus;
+  else if (link.usageLimit === null || link.numberOfUsage >= link.usageLimit) link.status = 'PAID';
+}
+
+/** Past `expiresAt`, an active link is EXPIRED (§6.2). */
+export function expireLinkIfStale(link: Link): Link {
+  if (link.status === 'ACTIVE' && link.expiresAt !== null && Date.parse(link.expiresAt) <= Date.now()) {
+    link.status = 'EXPIRED';
+  }
+  return link;
+}

@@ -1,0 +1,63 @@
+/**
+ * `/__sim/`: what the simulator holds right now, for a person running
+ * `npm run dev`: payments (with their OTP) and buttons to complete them with
+ * any status, links, and the active configuration.
+ */
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import { config } from '../config.ts';
+import type { SimHono } from '../env.ts';
+import { currentFaults } from '../faults.ts';
+import { changeStatus, expireIfStale, expireLinkIfStale } from '../lifecycle.ts';
+import { allPayments, links, type Payment, payments } from '../store.ts';
+import { formatAmount, layout } from './layout.ts';
+
+export const dashboard = new Hono<SimHono>();
+
+const COMPLETIONS = ['SUCCESS', 'FAILED', 'CANCELLED', 'TIMEOUT', 'REFUNDED', 'CAPTURED'] as const;
+
+function paymentRow(payment: Payment) {
+  const id = payment.transactionId;
+  const page = payment.flow === 'gateway' || payment.mode === 'redirect' ? payment.redirectUrl : null;
+  return html`<tr data-testid="dashboard-payment-${id}">
+  <td><code>${id.slice(0, 8)}</code><br><span class="hint">${payment.flow}/${payment.mode}</span></td>
+  <td>${formatAmount(payment.paidAmount, payment.countryCode)}<br>${payment.paymentMethod ?? '—'}</td>
+  <td><strong>${payment.status}</strong>${payment.otp ? html`<br>OTP <span class="otp">${payment.otp}</span>` : ''}</td>
+  <td>${payment.merchantPaymentReference || '—'}${page ? html`<br><a href="${page}">page</a>` : ''}</td>
+  <td><form method="post" action="/__sim/ui/payments/${id}/complete">
+    ${COMPLETIONS.map((status) => html`<button name="status" value="${status}">${status}</button>`)}
+  </form></td>
+</tr>`;
+}
+
+dashboard.get('/__sim', (c) => c.redirect('/__sim/', 302));
+dashboard.get('/__sim/', (c) => {
+  const all = allPayments().map(expireIfStale);
+  const allLinks = [...links.values()].reverse().map(expireLinkIfStale);
+  const body = html`<p><a href="/__sim/phone">Téléphone du payeur (payer's phone)</a> · <a href="/__sim/">Rafraîchir</a></p>
+<h2>Paiements (${all.length})</h2>
+${
+  all.length === 0
+    ? html`<p class="hint">No payment yet.</p>`
+    : html`<table><tr><th>Transaction</th><th>Montant</th><th>Statut</th><th>Référence</th><th>Terminer avec (complete as)</th></tr>
+${all.map(paymentRow)}</table>`
+}
+<h2>Liens (${allLinks.length})</h2>
+<ul>${allLinks.map(
+    (link) =>
+      html`<li><a href="/links/${link.reference}">${link.reference}</a> · ${link.status} · ${link.usageType} · ${link.numberOfUsage} paiement(s)</li>`,
+  )}</ul>
+<h2>Configuration</h2>
+<pre>${JSON.stringify(config(), null, 2)}</pre>
+<h2>Faults</h2>
+<pre>${JSON.stringify(currentFaults(), null, 2)}</pre>`;
+  return c.html(layout('Simulateur Djomy', body));
+});
+
+dashboard.post('/__sim/ui/payments/:transactionId/complete', async (c) => {
+  const payment = payments.get(c.req.param('transactionId'));
+  const status = (await c.req.parseBody()).status;
+  const known = (COMPLETIONS as readonly unknown[]).includes(status);
+  if (payment && known) changeStatus(payment, status as (typeof COMPLETIONS)[number], { announce: true });
+  return c.redirect('/__sim/', 303);
+});

@@ -1,0 +1,84 @@
+/**
+ * The payer's side of direct payments (decision 3): the phone page shows
+ * each open OTP or push payment with its OTP and Approve / Decline buttons,
+ * and the KULU page is what the KULU `redirectUrl` opens.
+ */
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { SimHono } from '../env.ts';
+import { changeStatus, payerApproves } from '../lifecycle.ts';
+import { allPayments, type Payment, payments } from '../store.ts';
+import { formatAmount, layout, outcomePage, payerReturnUrl } from './layout.ts';
+
+export const phone = new Hono<SimHono>();
+
+function isWaitingOnPhone(payment: Payment): boolean {
+  return payment.flow === 'direct' && payment.status === 'PENDING' && payment.mode !== 'redirect';
+}
+
+function prompt(payment: Payment) {
+  const id = payment.transactionId;
+  return html`<div class="card" data-testid="phone-payment-${id}">
+  <p class="amount">${formatAmount(payment.amount, payment.countryCode)}</p>
+  <p>${payment.paymentMethod} · ${payment.payerIdentifier}
+    ${payment.merchantPaymentReference ? html` · réf. <code>${payment.merchantPaymentReference}</code>` : ''}</p>
+  ${
+    payment.otp
+      ? html`<p>Code OTP reçu par SMS (OTP sent to the payer): <span class="otp" data-testid="phone-otp-${id}">${payment.otp}</span></p>`
+      : html`<p class="hint">Push prompt: approve or decline on the phone.</p>`
+  }
+  <form method="post" action="/__sim/phone/${id}/approve" style="display:inline">
+    <button class="primary" data-testid="phone-approve-${id}">Approuver</button></form>
+  <form method="post" action="/__sim/phone/${id}/decline" style="display:inline">
+    <button data-testid="phone-decline-${id}">Refuser</button></form>
+  <p class="hint">${id}</p>
+</div>`;
+}
+
+phone.get('/__sim/phone', (c) => {
+  const waiting = allPayments().filter(isWaitingOnPhone);
+  const body = html`<p><a href="/__sim/phone">Rafraîchir (refresh)</a> · <a href="/__sim/">Tableau de bord</a></p>
+${waiting.length > 0 ? waiting.map(prompt) : html`<p data-testid="phone-empty">Aucune demande en attente (no pending prompt).</p>`}`;
+  return c.html(layout('Téléphone du payeur', body));
+});
+
+/** Approve → SUCCESS (FAILED for OM under sandbox quirks); decline → FAILED, as an operator reports it. */
+phone.post('/__sim/phone/:transactionId/:answer{approve|decline}', (c) => {
+  const payment = payments.get(c.req.param('transactionId'));
+  if (!payment || !isWaitingOnPhone(payment)) {
+    return c.html(layout('Plus de demande', html`<p>This payment is not waiting on the phone.</p>`), 409);
+  }
+  if (c.req.param('answer') === 'approve') payerApproves(payment);
+  else changeStatus(payment, 'FAILED');
+  return c.redirect('/__sim/phone', 303);
+});
+
+function kuluPayment(id: string): Payment | null {
+  const payment = payments.get(id);
+  return payment?.mode === 'redirect' ? payment : null;
+}
+
+phone.get('/kulu/:transactionId', (c) => {
+  const payment = kuluPayment(c.req.param('transactionId'));
+  if (!payment) return c.html(layout('Paiement introuvable', html`<p>Unknown payment.</p>`), 404);
+  if (payment.status !== 'PENDING') return c.html(outcomePage(payment, payerReturnUrl(payment, false)));
+  const body = html`<form method="post" class="card">
+  <p class="amount">${formatAmount(payment.amount, payment.countryCode)}</p>
+  <p>Kulu · ${payment.payerIdentifier}</p>
+  <button class="primary" name="answer" value="approve" data-testid="kulu-approve">Approuver</button>
+  <button name="answer" value="decline" data-testid="kulu-decline">Refuser</button>
+</form>`;
+  return c.html(layout('Kulu (Digital Pay)', body));
+});
+
+/** Approve → SUCCESS; decline → CANCELLED (the payer backed out in the app). */
+phone.post('/kulu/:transactionId', async (c) => {
+  const payment = kuluPayment(c.req.param('transactionId'));
+  if (!payment) return c.html(layout('Paiement introuvable', html`<p>Unknown payment.</p>`), 404);
+  if (payment.status !== 'PENDING') return c.html(outcomePage(payment, payerReturnUrl(payment, false)), 409);
+  const declined = (await c.req.parseBody()).answer === 'decline';
+  if (declined) changeStatus(payment, 'CANCELLED');
+  else payerApproves(payment);
+  const next = payerReturnUrl(payment, declined);
+  return next ? c.redirect(next, 303) : c.html(outcomePage(payment, null));
+});

@@ -1,0 +1,16 @@
+// Types of the test environment: the Worker's bindings plus the migrations the
+// setup file applies, and the Worker module behind `exports.default`.
+import type { D1Migration } from 'cloudflare:test';
+import type { Env as WorkerEnv } from '../src/env.ts';
+import type * as WorkerModule from '../src/index.ts';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof WorkerModule;
+    }
+  }
+}
