@@ -15,6 +15,8 @@ const migrations = await readD1Migrations('migrations');
 
 export default defineConfig({
   test: {
+    // Worker logs are JSON lines; show them only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         plugins: [
@@ -61,8 +63,17 @@ export default defineConfig({
           // The simulator is one process-wide peer: test files take turns with it.
           fileParallelism: false,
           testTimeout: 30_000,
-          // Worker logs are JSON lines; show them only for failing tests.
-          silent: 'passed-only',
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

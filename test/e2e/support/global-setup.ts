@@ -1,0 +1,44 @@
+/**
+ * Starts the real local stack once for the e2e project (`wrangler dev` for
+ * the Worker and the simulator, on their own ports and a fresh state
+ * directory) and stops it afterwards. Fails loudly when Chromium is missing:
+ * browser tests never skip silently.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { type Stack, startStack } from '../../../scripts/stack.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STATE = '.wrangler/e2e-state';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: { workerUrl: string; simUrl: string; adminToken: string };
+  }
+}
+
+let stack: Stack | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is needed for the browser tests and was not found at ${CHROMIUM}. Install it once with: sudo apt-get update && sudo apt-get install -y chromium`,
+    );
+  }
+  rmSync(STATE, { recursive: true, force: true });
+  stack = await startStack({
+    workerPort: 8797,
+    simPort: 8798,
+    persistTo: STATE,
+    workerVars: { DJOMY_TIMEOUT_MS: '3000' },
+  });
+  project.provide('stack', {
+    workerUrl: stack.workerUrl,
+    simUrl: stack.simUrl,
+    adminToken: stack.adminToken,
+  });
+}
+
+export async function teardown(): Promise<void> {
+  await stack?.stop();
+}
