@@ -33,6 +33,8 @@ export default defineConfig({
                 DJOMY_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret,
                 ADMIN_TOKEN: TEST_CREDENTIALS.adminToken,
                 MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
+                // Short, so that timeout faults injected at the simulator stay quick.
+                DJOMY_TIMEOUT_MS: '1000',
               },
               outboundService: 'djomy-sim',
               workers: [
@@ -57,12 +59,19 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', 'test/node/**'],
           globalSetup: ['test/support/build-sim.ts'],
           setupFiles: ['test/support/apply-migrations.ts'],
           // The simulator is one process-wide peer: test files take turns with it.
           fileParallelism: false,
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
         },
       },
       {
