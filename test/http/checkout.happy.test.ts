@@ -10,7 +10,6 @@ import {
   seedCatalog,
   transactionOf,
   waitFor,
-  waitForPayment,
 } from '../support/worker.ts';
 
 beforeAll(async () => {
