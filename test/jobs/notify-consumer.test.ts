@@ -1,0 +1,132 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../src/index.ts';
+import { sim } from '../support/sim.ts';
+import { admin, call, gatewayOrder, json, seedCatalog, transactionOf, waitFor } from '../support/worker.ts';
+
+let sequence = 0;
+
+async function runNotifyBatch(outboxIds: string[], attempts = 1) {
+  const batch = createMessageBatch(
+    'djomy-notify',
+    outboxIds.map((outboxId) => ({
+      id: `n-${++sequence}`,
+      timestamp: new Date(),
+      attempts,
+      body: { type: 'notify', outboxId },
+    })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  payload: string;
+}
+
+async function outboxOf(paymentId: string): Promise<OutboxRow[]> {
+  const { results } = await env.DB.prepare('SELECT * FROM outbox WHERE payment_id = ? ORDER BY created_at')
+    .bind(paymentId)
+    .all<OutboxRow>();
+  return results;
+}
+
+/** A payment settled by an admin verify, whose outbox row the queue has not delivered yet. */
+async function settled(status: 'SUCCESS' | 'FAILED' = 'SUCCESS'): Promise<{ id: string; row: OutboxRow }> {
+  const { id } = await json(
+    call('/api/payments', { method: 'POST', json: gatewayOrder({ reference: `notify-${status}` }) }),
+  );
+  await sim.complete(await transactionOf(id), status);
+  await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
+  const [row] = await outboxOf(id);
+  if (!row) throw new Error('no outbox row');
+  return { id, row };
+}
+
+beforeAll(async () => {
+  await sim.reset();
+  await sim.config({ webhookUrl: null });
+  await seedCatalog();
+});
+
+afterEach(() => sim.config({ merchantResponse: { status: 200, failRate: 0 } }));
+
+describe('merchant notifications', () => {
+  it('the terminal change and its outbox row are written together, and the body carries the public view', async () => {
+    const { id, row } = await settled('SUCCESS');
+    expect(row.type).toBe('payment.succeeded');
+    const payload = JSON.parse(row.payload);
+    expect(payload).toMatchObject({
+      type: 'payment.succeeded',
+      data: {
+        id,
+        status: 'SUCCESS',
+        paid: true,
+        reference: 'notify-SUCCESS',
+        amount: 60000,
+        currency: 'GNF',
+      },
+    });
+    expect(payload.data.receivedAmount).toEqual(expect.any(Number));
+    expect(payload.data.fees).toEqual(expect.any(Number));
+    expect(payload.data).not.toHaveProperty('payer');
+  });
+
+  it('are delivered signed the Standard Webhooks way, and the merchant can verify them', async () => {
+    const { id } = await settled('FAILED');
+    await waitFor(async () => (await outboxOf(id))[0]?.state === 'delivered');
+    const [row] = await outboxOf(id);
+    const delivery = (await sim.merchantDeliveries()).find((d) => d.webhookId === row?.id);
+    expect(delivery).toMatchObject({ valid: true, type: 'payment.failed', answeredStatus: 200 });
+    expect(delivery?.timestamp).toMatch(/^\d{10}$/);
+  });
+
+  it('a failing endpoint is retried with the same webhook-id, which the next success delivers', async () => {
+    await sim.config({ merchantResponse: { status: 500 } });
+    const { row } = await settled();
+    const failed = await runNotifyBatch([row.id]);
+    expect(failed.retryMessages).toHaveLength(1);
+    const [afterFailure] = await outboxOf((JSON.parse(row.payload) as { data: { id: string } }).data.id);
+    expect(afterFailure).toMatchObject({ state: 'pending', last_error: 'HTTP 500' });
+    expect(afterFailure?.attempts).toBeGreaterThanOrEqual(1);
+
+    await sim.config({ merchantResponse: { status: 200 } });
+    const delivered = await runNotifyBatch([row.id], 2);
+    expect(delivered.explicitAcks).toHaveLength(1);
+    const attempts = (await sim.merchantDeliveries()).filter((d) => d.webhookId === row.id);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(attempts.map((d) => d.type))).toEqual(new Set(['payment.succeeded']));
+    expect(attempts.every((d) => d.valid)).toBe(true);
+  });
+
+  it('410 Gone stops the retries for good', async () => {
+    await sim.config({ merchantResponse: { status: 410 } });
+    const { id, row } = await settled();
+    await waitFor(async () => (await outboxOf(id))[0]?.state === 'gone');
+    const result = await runNotifyBatch([row.id]);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(1);
+  });
+
+  it('a delivered row is not sent again when its message comes back', async () => {
+    const { id, row } = await settled();
+    await waitFor(async () => (await outboxOf(id))[0]?.state === 'delivered');
+    const before = (await sim.merchantDeliveries()).length;
+    await runNotifyBatch([row.id]);
+    expect((await sim.merchantDeliveries()).length).toBe(before);
+  });
+
+  it('one event per outcome: verifying a paid payment again writes nothing new', async () => {
+    const { id } = await settled();
+    await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
+    await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
+    expect(await outboxOf(id)).toHaveLength(1);
+  });
+});
