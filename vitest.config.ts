@@ -35,6 +35,12 @@ export default defineConfig({
                 MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
                 // Short, so that timeout faults injected at the simulator stay quick.
                 DJOMY_TIMEOUT_MS: '1000',
+                // Every other setting explicitly, so a developer's .dev.vars cannot change the tests.
+                DJOMY_PARTNER_DOMAIN: '',
+                OTP_METHODS: 'OM,MOMO,PAYCARD',
+                OPEN_AMOUNT_MIN: '',
+                OPEN_AMOUNT_MAX: '',
+                DEFAULT_COUNTRY: 'GN',
               },
               outboundService: 'djomy-sim',
               workers: [

@@ -74,7 +74,7 @@ CREATE TABLE payment_events (
   payment_id  TEXT NOT NULL REFERENCES payments (id),
   from_status TEXT,
   to_status   TEXT NOT NULL,
-  source      TEXT NOT NULL CHECK (source IN ('create','otp','webhook','return','poll','cron','admin','link')),
+  source      TEXT NOT NULL CHECK (source IN ('create','otp','webhook','return','poll','schedule','cron','admin','link')),
   detail      TEXT,                               -- JSON
   created_at  INTEGER NOT NULL
 );

@@ -151,7 +151,7 @@ export function loadConfig(env: Env): LoadedConfig {
   }
 
   let openAmount: Config['openAmount'] = null;
-  if (env.OPEN_AMOUNT_MIN !== undefined || env.OPEN_AMOUNT_MAX !== undefined) {
+  if (text(env.OPEN_AMOUNT_MIN) || text(env.OPEN_AMOUNT_MAX)) {
     const min = parseAmount(env.OPEN_AMOUNT_MIN);
     const max = parseAmount(env.OPEN_AMOUNT_MAX);
     if (min === null || max === null || min < 1 || min > max) {

@@ -88,7 +88,7 @@ export class DjomyClient {
   }
 
   /** `POST /v1/payments`: the payer's wallet is prompted (or an OTP is sent, or a URL must be opened). */
-  createDirectPayment(request: DirectPaymentRequest): Promise<CreatedPayment> {
+  async createDirectPayment(request: DirectPaymentRequest): Promise<CreatedPayment> {
     return this.call({
       operation: 'createDirectPayment',
       method: 'POST',
@@ -100,7 +100,7 @@ export class DjomyClient {
   }
 
   /** `POST /v1/payments/gateway`: Djomy's hosted portal; send the payer to `redirectUrl`. */
-  createGatewayPayment(request: GatewayPaymentRequest): Promise<CreatedPayment> {
+  async createGatewayPayment(request: GatewayPaymentRequest): Promise<CreatedPayment> {
     return this.call({
       operation: 'createGatewayPayment',
       method: 'POST',
@@ -112,7 +112,7 @@ export class DjomyClient {
   }
 
   /** `POST /v1/payments/{transactionId}/confirmOTP` with `{oneTimePin}` (decision 4). */
-  confirmOtp(transactionId: string, oneTimePin: string): Promise<DjomyPaymentStatus> {
+  async confirmOtp(transactionId: string, oneTimePin: string): Promise<DjomyPaymentStatus> {
     return this.call({
       operation: 'confirmOtp',
       method: 'POST',
@@ -158,7 +158,7 @@ export class DjomyClient {
   }
 
   /** `POST /v1/links`. */
-  createLink(request: CreateLinkRequest): Promise<DjomyLink> {
+  async createLink(request: CreateLinkRequest): Promise<DjomyLink> {
     return this.call({
       operation: 'createLink',
       method: 'POST',

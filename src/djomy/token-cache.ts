@@ -25,6 +25,8 @@ export type TokenKv = Pick<KVNamespace, 'get' | 'put' | 'delete'>;
 
 const KV_MIN_TTL_SECONDS = 60;
 const REFRESH_MARGIN_SECONDS = 60;
+/** How many refused tokens to remember; only the latest few can still be in KV. */
+const REFUSED_MEMORY = 8;
 
 export class TokenCache {
   private readonly kv: TokenKv;
@@ -32,6 +34,12 @@ export class TokenCache {
   private readonly now: () => number;
   private memory: CachedToken | null = null;
   private inflight: Promise<string> | null = null;
+  /**
+   * Tokens Djomy refused. A concurrent `get` can read one back from KV before
+   * `invalidate` has deleted it (or from a KV read that is not yet consistent),
+   * which would turn the one refresh after a 401 into a second 401.
+   */
+  private readonly refused = new Set<string>();
 
   /**
    * @param kv the `TOKENS` namespace
@@ -59,14 +67,22 @@ export class TokenCache {
 
   /** Forgets `accessToken` after Djomy refused it (401), so the next `get` issues a new one. */
   async invalidate(accessToken: string): Promise<void> {
+    this.refused.add(accessToken);
+    if (this.refused.size > REFUSED_MEMORY) this.refused.delete(this.refused.values().next().value as string);
     if (this.memory?.accessToken === accessToken) this.memory = null;
-    const stored = await this.kv.get<CachedToken>(this.key, 'json');
-    if (stored?.accessToken === accessToken) await this.kv.delete(this.key);
+    // Like every KV access here, best effort: the token is already never used again by this cache.
+    const stored = await this.kv.get<CachedToken>(this.key, 'json').catch(() => null);
+    if (stored?.accessToken === accessToken) await this.kv.delete(this.key).catch(() => undefined);
   }
 
   private async load(issue: () => Promise<IssuedToken>): Promise<string> {
     const stored = await this.kv.get<CachedToken>(this.key, 'json').catch(() => null);
-    if (stored && typeof stored.accessToken === 'string' && stored.usableUntil > this.now()) {
+    if (
+      stored &&
+      typeof stored.accessToken === 'string' &&
+      stored.usableUntil > this.now() &&
+      !this.refused.has(stored.accessToken)
+    ) {
       this.memory = stored;
       return stored.accessToken;
     }

@@ -1,10 +1,14 @@
 /** Queue message bodies. Each consumer validates them again: a queue is an input too. */
 import * as z from 'zod/mini';
 
-/** Where a status change came from; recorded on every payment event. */
-export type EventSource = 'create' | 'otp' | 'webhook' | 'return' | 'poll' | 'cron' | 'admin' | 'link';
-
-const Source = z.enum(['create', 'otp', 'webhook', 'return', 'poll', 'cron', 'admin', 'link']);
+/**
+ * What triggered a status change; recorded on every payment event. SPEC §5
+ * lists create, otp, webhook, return, poll, cron and admin; `schedule` is the
+ * verify queue's own re-checks of young payments, `link` a payment recorded
+ * from Djomy's data.
+ */
+const Source = z.enum(['create', 'otp', 'webhook', 'return', 'poll', 'schedule', 'cron', 'admin', 'link']);
+export type EventSource = z.infer<typeof Source>;
 
 /**
  * Ask Djomy for the status of one payment: ours by `paymentId`, or any by

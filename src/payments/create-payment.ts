@@ -284,7 +284,7 @@ async function createAtDjomy(deps: PaymentDeps, payment: Payment, publicUrl: str
 async function scheduleFirstVerify(deps: PaymentDeps, payment: Payment): Promise<void> {
   await deps.verifyQueue
     .send(
-      { type: 'verify', paymentId: payment.id, source: 'create', chain: true, round: 0 },
+      { type: 'verify', paymentId: payment.id, source: 'schedule', chain: true, round: 0 },
       { delaySeconds: YOUNG_VERIFY_DELAYS_SECONDS[0] },
     )
     .catch((error: unknown) => {
