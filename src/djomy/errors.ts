@@ -75,7 +75,12 @@ export class DjomyError extends Error {
    * pushed a prompt to the payer's phone, so it must not be blindly repeated.
    */
   get outcomeUnknown(): boolean {
-    return this.kind === 'timeout' || (this.kind === 'server' && this.status !== 503);
+    return (
+      this.kind === 'timeout' ||
+      (this.kind === 'server' && this.status !== 503) ||
+      // Djomy answered 2xx, so it most likely acted, but the answer could not be read (truncated, wrong shape).
+      (this.kind === 'bad_response' && this.status !== undefined && this.status >= 200 && this.status < 300)
+    );
   }
 }
 

@@ -25,7 +25,8 @@ import type { RouteSpec } from '../spec.ts';
 // ── Schemas ──────────────────────────────────────────────────────────────────
 
 const Sku = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9][\w.-]*$/));
-const LooseHttpUrl = z.string().check(z.maxLength(2000), z.url({ protocol: /^https?$/ }));
+/** Where the payer is sent back: checked against ALLOWED_ORIGINS by `checkRedirectTargets`. */
+const RedirectUrl = z.url({ protocol: /^https?$/ }).check(z.maxLength(2000));
 
 export const CreatePaymentBody = z
   .strictObject({
@@ -45,8 +46,8 @@ export const CreatePaymentBody = z
     ),
     allowedPaymentMethods: z.optional(z.array(z.enum(GATEWAY_METHODS)).check(z.minLength(1), z.maxLength(5))),
     reference: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-    successUrl: z.optional(LooseHttpUrl),
-    cancelUrl: z.optional(LooseHttpUrl),
+    successUrl: z.optional(RedirectUrl),
+    cancelUrl: z.optional(RedirectUrl),
     metadata: z.optional(FlatMetadata.check(z.refine((m) => Object.keys(m).length <= 20, 'at most 20 keys'))),
   })
   .check(

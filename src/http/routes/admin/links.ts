@@ -11,7 +11,7 @@ import { COUNTRIES, normalizePhone } from '../../../djomy/phone.ts';
 import { type DjomyLink, GATEWAY_METHODS } from '../../../djomy/schemas.ts';
 import { getLink, saveLink } from '../../../store/links.ts';
 import { readJson } from '../../body.ts';
-import { type AppContext, type AppEnv, publicOrigin } from '../../context.ts';
+import { type AppContext, type AppEnv, djomyClient, publicOrigin } from '../../context.ts';
 import { requireDjomy } from '../../middleware/require-djomy.ts';
 import { Problem, problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
@@ -72,7 +72,7 @@ function reference(c: AppContext): string {
 
 async function fetchLink(c: AppContext, ref: string): Promise<DjomyLink> {
   try {
-    return await (c.var.deps.djomy as NonNullable<typeof c.var.deps.djomy>).getLink(ref);
+    return await djomyClient(c).getLink(ref);
   } catch (error) {
     if (isDjomyError(error) && error.kind === 'not_found') throw problems.notFound('Link');
     if (isDjomyError(error)) throw djomyUnavailable(error);
@@ -94,7 +94,7 @@ export const adminLinks = new Hono<AppEnv>()
     checkRedirectTargets(c, { returnUrl: body.returnUrl });
     let link: DjomyLink;
     try {
-      link = await (deps.djomy as NonNullable<typeof deps.djomy>).createLink({
+      link = await djomyClient(c).createLink({
         countryCode,
         usageType: body.usageType,
         ...(body.usageType === 'MULTIPLE' ? { usageLimit: body.usageLimit ?? UNLIMITED_USES } : {}),
