@@ -164,3 +164,31 @@ describe('Idempotency-Key', () => {
     expect((await sim.counters()).createGateway).toBe(0);
   });
 });
+
+describe('polling the public view', () => {
+  it('a crowd of polls makes at most one Djomy call, and the view carries no phone number', async () => {
+    const { id } = await json(call('/api/payments', { method: 'POST', json: directOrder({ paymentMethod: 'SOUTRA_MONEY' }) }));
+    await sim.resetCounters();
+    const views = await Promise.all(Array.from({ length: 20 }, () => json(call(`/api/payments/${id}`))));
+    expect((await sim.counters()).status).toBeLessThanOrEqual(1);
+    for (const view of views) {
+      expect(Object.keys(view).sort()).toEqual(
+        ['amount', 'currency', 'flow', 'id', 'paid', 'paymentMethod', 'reference', 'status', 'updatedAt'].sort(),
+      );
+    }
+    expect(JSON.stringify(views)).not.toContain('622123456');
+  });
+
+  it('without success or cancel URLs, /return shows the verified result itself', async () => {
+    const { id } = await json(
+      call('/api/payments', { method: 'POST', json: gatewayOrder({ successUrl: undefined, cancelUrl: undefined }) }),
+    );
+    await sim.complete(await transactionOf(id), 'SUCCESS');
+    const page = await call(`/return/${id}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Paiement reçu');
+    expect(html).toContain('SUCCESS');
+  });
+});
+
