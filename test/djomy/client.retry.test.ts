@@ -1,0 +1,231 @@
+/**
+ * The retry policy of decision 9, observed through the simulator's counters:
+ * GETs and `/v1/auth` retry every transient fault; creates and confirmOTP
+ * retry only when Djomy certainly did nothing (429, 503), never after a
+ * timeout or another 5xx, so the payer never gets a second prompt.
+ */
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DjomyClient, type DjomyClientOptions } from '../../src/djomy/client.ts';
+import { DjomyError } from '../../src/djomy/errors.ts';
+import type { DirectPaymentRequest } from '../../src/djomy/schemas.ts';
+import { TokenCache } from '../../src/djomy/token-cache.ts';
+import { TEST_CREDENTIALS } from '../support/constants.ts';
+import { type Counters, type FaultSpecInput, SIM_ORIGIN, sim } from '../support/sim.ts';
+
+// ── Helpers (kept per file: test/djomy only holds test files) ────────────────
+
+function newClient(options: Partial<DjomyClientOptions> = {}): DjomyClient {
+  return new DjomyClient({
+    baseUrl: SIM_ORIGIN,
+    clientId: TEST_CREDENTIALS.clientId,
+    clientSecret: TEST_CREDENTIALS.clientSecret,
+    partnerDomain: null,
+    timeoutMs: 300,
+    tokens: new TokenCache(env.TOKENS, `djomy-token:test:${crypto.randomUUID()}`),
+    backoffMs: 10,
+    ...options,
+  });
+}
+
+function directPayment(overrides: Partial<DirectPaymentRequest> = {}): DirectPaymentRequest {
+  return {
+    paymentMethod: 'OM',
+    payerIdentifier: '00224620123456',
+    amount: 25_000,
+    countryCode: 'GN',
+    merchantPaymentReference: `pay_${crypto.randomUUID()}`,
+    ...overrides,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DjomyError> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof DjomyError)) throw new Error(`expected a DjomyError, got ${String(error)}`);
+  return error;
+}
+
+type FaultKind = NonNullable<FaultSpecInput['rules']>[number]['kind'];
+
+/** `times` faults of `kind` on `endpoint`; a timeout hangs 1.5 s, well past the client's 300 ms. */
+function faults(endpoint: keyof Omit<Counters, 'total'>, kind: FaultKind, times?: number) {
+  return sim.faults({ hangMs: 1500, rules: [{ endpoint, kind, rate: 1, ...(times && { times }) }] });
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+
+const TRANSIENT: FaultKind[] = ['500', '502', '503', '429', 'html500', 'truncated', 'timeout'];
+
+let djomy: DjomyClient;
+
+beforeEach(async () => {
+  await sim.reset();
+  await sim.config({ webhookUrl: null });
+  djomy = newClient();
+});
+
+/** A payment and a token, then counters at zero. */
+async function ready(): Promise<string> {
+  const { transactionId } = await djomy.createDirectPayment(directPayment({ paymentMethod: 'MOMO' }));
+  await sim.resetCounters();
+  return transactionId;
+}
+
+describe('GET calls retry every transient fault', () => {
+  it.each(TRANSIENT)(
+    'getPaymentStatus: two %s faults, then the answer — three calls, one result',
+    async (kind) => {
+      const transactionId = await ready();
+      await faults('status', kind, 2);
+      expect(await djomy.getPaymentStatus(transactionId)).toMatchObject({ transactionId, status: 'PENDING' });
+      expect((await sim.counters()).status).toBe(3);
+    },
+  );
+
+  it.each([
+    ['listPayments', (client: DjomyClient) => client.listPayments()],
+    [
+      'getLink',
+      async (client: DjomyClient) => client.getLink((await client.listLinks()).items[0]?.reference ?? ''),
+    ],
+    ['listLinks', (client: DjomyClient) => client.listLinks()],
+  ] as const)('%s: two 503s, then the answer', async (endpoint, call) => {
+    await djomy.createLink({ countryCode: 'GN', usageType: 'UNIQUE' });
+    await ready();
+    await faults(endpoint, '503', 2);
+    await call(djomy);
+    expect((await sim.counters())[endpoint]).toBe(3);
+  });
+
+  it('tries as many times as `attempts` says', async () => {
+    const transactionId = await ready();
+    await faults('status', '500');
+    const error = await rejection(newClient({ attempts: 5 }).getPaymentStatus(transactionId));
+    expect(error.kind).toBe('server');
+    // A fresh client: one /v1/auth, then five tries.
+    expect(await sim.counters()).toMatchObject({ auth: 1, status: 5 });
+  });
+
+  it('does not retry a refusal or a 404', async () => {
+    await ready();
+    await rejection(djomy.getPaymentStatus(crypto.randomUUID()));
+    await rejection(djomy.getLink('LNK-NONE'));
+    expect(await sim.counters()).toMatchObject({ status: 1, getLink: 1 });
+  });
+});
+
+describe('/v1/auth retries every transient fault', () => {
+  it.each(TRANSIENT)('two %s faults, then a token — three calls', async (kind) => {
+    await faults('auth', kind, 2);
+    expect((await djomy.authenticate()).accessToken).not.toBe('');
+    expect((await sim.counters()).auth).toBe(3);
+  });
+
+  it('a business call on a cold cache waits for the retried /v1/auth', async () => {
+    await faults('auth', '502', 2);
+    expect(await djomy.listLinks()).toEqual({ items: [], last: true });
+    expect(await sim.counters()).toMatchObject({ auth: 3, listLinks: 1 });
+  });
+});
+
+describe('creates and confirmOTP retry only on 429 and 503', () => {
+  type Unsafe = 'createPayment' | 'createGateway' | 'createLink' | 'confirmOtp';
+  const calls: [Unsafe, (transactionId: string) => Promise<unknown>][] = [
+    ['createPayment', () => djomy.createDirectPayment(directPayment())],
+    [
+      'createGateway',
+      () =>
+        djomy.createGatewayPayment({
+          amount: 1000,
+          countryCode: 'GN',
+          payerNumber: '00224620123456',
+          merchantPaymentReference: `pay_${crypto.randomUUID()}`,
+        }),
+    ],
+    ['createLink', () => djomy.createLink({ countryCode: 'GN', usageType: 'UNIQUE', amountToPay: 1000 })],
+    [
+      'confirmOtp',
+      async (transactionId) =>
+        djomy.confirmOtp(transactionId, (await sim.payment(transactionId)).otp as string),
+    ],
+  ];
+  /** A fresh OTP-mode payment for confirmOTP, created before the counters are reset. */
+  const otpPayment = async () => {
+    const { transactionId } = await djomy.createDirectPayment(directPayment());
+    await sim.resetCounters();
+    return transactionId;
+  };
+
+  describe.each(calls)('%s', (endpoint, call) => {
+    it.each([
+      ['500', 'server'],
+      ['502', 'server'],
+      ['html500', 'server'],
+      ['truncated', 'bad_response'],
+      ['timeout', 'timeout'],
+    ] as const)('is tried once on a %s fault, and its outcome is unknown', async (kind, errorKind) => {
+      const transactionId = await otpPayment();
+      await faults(endpoint, kind, 1);
+      const error = await rejection(call(transactionId));
+      expect(error).toMatchObject({ kind: errorKind, outcomeUnknown: true });
+      expect((await sim.counters())[endpoint]).toBe(1);
+    });
+
+    it.each(['503', '429'] as const)('is tried again after a %s, and answers once', async (kind) => {
+      const transactionId = await otpPayment();
+      await faults(endpoint, kind, 1);
+      await call(transactionId);
+      expect((await sim.counters())[endpoint]).toBe(2);
+    });
+
+    it('gives up after three 503s; Djomy did nothing, so the outcome is known', async () => {
+      const transactionId = await otpPayment();
+      await faults(endpoint, '503');
+      const error = await rejection(call(transactionId));
+      expect(error).toMatchObject({ kind: 'server', status: 503, outcomeUnknown: false });
+      expect((await sim.counters())[endpoint]).toBe(3);
+    });
+  });
+
+  it('a 503 then success creates exactly one payment at Djomy', async () => {
+    await ready();
+    await faults('createPayment', '503', 1);
+    const request = directPayment();
+    const created = await djomy.createDirectPayment(request);
+    const atDjomy = (await sim.payments()).filter(
+      (p) => p.merchantPaymentReference === request.merchantPaymentReference,
+    );
+    expect(atDjomy.map((p) => p.transactionId)).toEqual([created.transactionId]);
+  });
+
+  it('a 500 on create is not repeated: Djomy holds no payment and the caller is told the outcome is unknown', async () => {
+    await ready();
+    await faults('createPayment', '500');
+    const request = directPayment();
+    const error = await rejection(djomy.createDirectPayment(request));
+    expect(error).toMatchObject({ kind: 'server', status: 500, outcomeUnknown: true });
+    expect((await sim.counters()).createPayment).toBe(1);
+    expect(
+      (await sim.payments()).some((p) => p.merchantPaymentReference === request.merchantPaymentReference),
+    ).toBe(false);
+  });
+
+  it('a timed-out create is not repeated although Djomy did create it: outcomeUnknown', async () => {
+    await ready();
+    await faults('createPayment', 'timeout', 1);
+    const request = directPayment();
+    const error = await rejection(djomy.createDirectPayment(request));
+    expect(error).toMatchObject({ kind: 'timeout', outcomeUnknown: true });
+    expect((await sim.counters()).createPayment).toBe(1);
+    const atDjomy = (await sim.payments()).filter(
+      (p) => p.merchantPaymentReference === request.merchantPaymentReference,
+    );
+    expect(atDjomy).toHaveLength(1);
+    // What the caller does next (decision 9): look the payment up instead of creating it again.
+    const listed = await djomy.listPayments({ statuses: ['PENDING'] });
+    expect(listed.items.map((p) => p.merchantPaymentReference)).toContain(request.merchantPaymentReference);
+  });
+});
