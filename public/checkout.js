@@ -1,0 +1,486 @@
+/**
+ * djomy-edge browser SDK (SPEC §9): take Djomy payments from a static site.
+ * No dependencies, no build step. Types: checkout.d.ts.
+ *
+ *   <script src="https://<worker>/checkout.js"></script>    → window.DjomyCheckout
+ *   import DjomyCheckout from 'https://<worker>/checkout.mjs' → the same object
+ *
+ * The API lives on the origin this script was loaded from, unless `baseUrl`
+ * says otherwise; the site's own origin must be in the Worker's ALLOWED_ORIGINS.
+ *
+ *   const payment = await DjomyCheckout.pay({
+ *     flow: 'direct', paymentMethod: 'OM', payer: { phone: '622 12 34 56' },
+ *     items: [{ sku: 'tasse', quantity: 1 }], reference: 'order-42',
+ *   }); // built-in dialog for the OTP; resolves once the Worker has verified
+ *   if (payment.paid) location.assign('/merci.html');
+ */
+// @ts-check
+(() => {
+  /** @typedef {import('./checkout.js').DjomyCheckoutApi} Api */
+  /** @typedef {import('./checkout.js').Payment} Payment */
+
+  const TERMINAL = ['SUCCESS', 'FAILED', 'CANCELLED', 'TIMEOUT', 'REFUNDED'];
+  const script = typeof document === 'undefined' ? null : document.currentScript;
+  const settings = {
+    baseUrl:
+      script instanceof HTMLScriptElement && script.src
+        ? new URL(script.src).origin
+        : (globalThis.location?.origin ?? ''),
+  };
+
+  class DjomyCheckoutError extends Error {
+    /** @param {ConstructorParameters<Api['DjomyCheckoutError']>[0]} init */
+    constructor(init) {
+      super(init.detail || init.title);
+      this.name = /** @type {const} */ ('DjomyCheckoutError');
+      this.code = init.code;
+      this.status = init.status ?? 0;
+      this.title = init.title;
+      this.detail = init.detail ?? null;
+      this.errors = init.errors ?? [];
+      this.type = init.type ?? null;
+      this.paymentId = init.paymentId ?? null;
+      this.requestId = init.requestId ?? null;
+      this.retryAfter = init.retryAfter ?? null;
+      this.payment = init.payment ?? null;
+    }
+  }
+
+  /** @param {AbortSignal | undefined} signal */
+  const aborted = (signal) =>
+    new DjomyCheckoutError({ code: 'aborted', title: 'Aborted', detail: String(signal?.reason ?? '') });
+
+  /** @param {number} ms @param {AbortSignal} [signal] @returns {Promise<void>} */
+  const sleep = (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(aborted(signal));
+      const done = () => {
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const stop = () => {
+        clearTimeout(timer);
+        reject(aborted(signal));
+      };
+      signal?.addEventListener('abort', stop, { once: true });
+    });
+
+  /**
+   * Settles like `promise`, or rejects as soon as `signal` aborts.
+   * @template T @param {Promise<T>} promise @param {AbortSignal} signal @returns {Promise<T>}
+   */
+  const unlessAborted = (promise, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) reject(aborted(signal));
+      signal.addEventListener('abort', () => reject(aborted(signal)), { once: true });
+      promise.then(resolve, reject);
+    });
+
+  /**
+   * @param {import('./checkout.js').PaymentStatus} status
+   * @returns {status is import('./checkout.js').TerminalStatus}
+   */
+  function isTerminal(status) {
+    return TERMINAL.includes(status);
+  }
+
+  /** 128 random bits; getRandomValues, unlike randomUUID, also works on plain-http sites. */
+  const newIdempotencyKey = () =>
+    `idem_${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+  /** Turns any non-2xx answer into an error; problem+json members are copied as they are. */
+  function problemError(/** @type {Response} */ response, /** @type {any} */ body) {
+    const problem = body && typeof body === 'object' ? body : {};
+    const seconds = Number(response.headers.get('retry-after'));
+    return new DjomyCheckoutError({
+      code: /#problem-([\w-]+)$/.exec(problem.type ?? '')?.[1] ?? `http-${response.status}`,
+      status: response.status,
+      title: problem.title ?? (response.statusText || `HTTP ${response.status}`),
+      detail: problem.detail,
+      errors: Array.isArray(problem.errors) ? problem.errors : [],
+      type: problem.type,
+      paymentId: problem.paymentId,
+      requestId: problem.requestId ?? response.headers.get('x-request-id'),
+      retryAfter: Number.isFinite(seconds) && seconds > 0 ? seconds : null,
+    });
+  }
+
+  /**
+   * One API call: JSON in and out, every failure a DjomyCheckoutError.
+   * @param {string} method @param {string} path
+   * @param {{ baseUrl?: string, signal?: AbortSignal, body?: unknown, headers?: Record<string, string> }} options
+   */
+  async function call(method, path, { baseUrl, signal, body, headers }) {
+    const url = (baseUrl || settings.baseUrl).replace(/\/+$/, '') + path;
+    /** @type {Response} */
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        signal,
+        cache: 'no-store',
+        credentials: 'omit',
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      if (signal?.aborted) throw aborted(signal);
+      // A refused CORS preflight looks exactly like a network failure to a script.
+      throw new DjomyCheckoutError({
+        code: 'network',
+        title: 'Network error',
+        detail: `Could not reach ${url} (offline, or this site's origin is not in the Worker's ALLOWED_ORIGINS).`,
+      });
+    }
+    const text = await response.text().catch(() => '');
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {}
+    if (!response.ok) throw problemError(response, data);
+    if (data === null) {
+      throw new DjomyCheckoutError({ code: 'bad-response', status: response.status, title: 'Not JSON' });
+    }
+    return data;
+  }
+
+  /** Worth repeating unchanged: nothing happened (network, 429), or Djomy was unreachable (502). */
+  const isTransient = (/** @type {unknown} */ error) =>
+    error instanceof DjomyCheckoutError &&
+    (error.code === 'network' ||
+      error.status === 429 ||
+      error.status === 502 ||
+      error.code === 'in-progress');
+
+  /** @param {number} attempt @param {unknown} error */
+  const retryDelay = (attempt, error) => {
+    const hinted = error instanceof DjomyCheckoutError ? error.retryAfter : null;
+    return Math.min(hinted ? hinted * 1000 : 500 * 2 ** attempt, 8000);
+  };
+
+  /** @type {Api['create']} */
+  async function create(options) {
+    const { baseUrl, signal, idempotencyKey, retries = 3, ...request } = options;
+    // One key for every attempt, so a retry after a lost answer replays instead of paying twice.
+    const key = idempotencyKey || newIdempotencyKey();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call('POST', '/api/payments', {
+          baseUrl,
+          signal,
+          body: request,
+          headers: { 'idempotency-key': key },
+        });
+      } catch (error) {
+        if (attempt >= retries || !isTransient(error)) throw error;
+        await sleep(retryDelay(attempt, error), signal);
+      }
+    }
+  }
+
+  /** @type {Api['confirmOtp']} */
+  const confirmOtp = (id, otp, options = {}) =>
+    call('POST', `/api/payments/${encodeURIComponent(id)}/otp`, { ...options, body: { otp: String(otp) } });
+
+  /** @type {Api['getCatalog']} */
+  const getCatalog = (options = {}) => call('GET', '/api/catalog', options);
+
+  /** @type {Api['getPayment']} */
+  const getPayment = (id, options = {}) => call('GET', `/api/payments/${encodeURIComponent(id)}`, options);
+
+  /** @type {Api['waitForPayment']} */
+  async function waitForPayment(id, options = {}) {
+    const { timeoutMs = 15 * 60_000, onUpdate, signal, baseUrl } = options;
+    const deadline = Date.now() + timeoutMs;
+    /** @type {Payment | null} */
+    let last = null;
+    // Starts brisk (a payer who just typed the OTP wants an answer), then backs
+    // off: the Worker rate-limits per IP and only re-asks Djomy every few seconds.
+    let delay = 1000;
+    for (;;) {
+      let wait = delay;
+      try {
+        const payment = await getPayment(id, { baseUrl, signal });
+        if (!last || last.status !== payment.status || last.paid !== payment.paid) onUpdate?.(payment);
+        last = payment;
+        if (isTerminal(payment.status)) return payment;
+      } catch (error) {
+        if (!isTransient(error) && !(error instanceof DjomyCheckoutError && error.status >= 500)) throw error;
+        wait = Math.max(wait, retryDelay(0, error));
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new DjomyCheckoutError({
+          code: 'timeout',
+          title: 'No final status yet',
+          detail: `Payment ${id} is still ${last?.status ?? 'unknown'}; it may still complete.`,
+          paymentId: id,
+          payment: last,
+        });
+      }
+      await sleep(Math.min(wait, left), signal);
+      delay = Math.min(delay * 1.5, 10_000);
+    }
+  }
+
+  // ── The ready-made flow ─────────────────────────────────────────────────────
+
+  const TEXT = {
+    fr: {
+      title: 'Paiement Djomy',
+      creating: 'Création du paiement…',
+      redirect: 'Redirection vers la page de paiement Djomy…',
+      otp: 'Entrez le code reçu par SMS',
+      otpLabel: 'Code de confirmation',
+      confirm: 'Confirmer',
+      cancel: 'Annuler',
+      approve: 'Approuvez le paiement sur votre téléphone.',
+      openUrl: "Terminez le paiement dans l'application :",
+      open: 'Ouvrir',
+      verifying: 'Vérification du paiement…',
+    },
+    en: {
+      title: 'Djomy payment',
+      creating: 'Creating the payment…',
+      redirect: "Taking you to Djomy's payment page…",
+      otp: 'Enter the code you received by SMS',
+      otpLabel: 'Confirmation code',
+      confirm: 'Confirm',
+      cancel: 'Cancel',
+      approve: 'Approve the payment on your phone.',
+      openUrl: 'Finish the payment in the app:',
+      open: 'Open',
+      verifying: 'Checking the payment…',
+    },
+  };
+
+  const DIALOG_CSS = `.djomy-dialog{border:0;border-radius:14px;padding:1.5rem;width:min(22rem,calc(100% - 2rem));font:16px/1.5 system-ui,sans-serif;color:#1c2230;text-align:center;box-shadow:0 12px 40px #0004}
+.djomy-dialog::backdrop{background:#0007}
+.djomy-dialog h2{margin:0 0 .75rem;font-size:1.15rem}
+.djomy-dialog input{display:block;box-sizing:border-box;width:100%;margin:.75rem 0;padding:.6rem;border:1px solid #cfd4dc;border-radius:10px;font:1.5rem ui-monospace,monospace;letter-spacing:.4em;text-align:center}
+.djomy-dialog button,.djomy-dialog a{display:block;box-sizing:border-box;width:100%;margin-top:.5rem;padding:.65rem;border:0;border-radius:10px;font:600 1rem system-ui,sans-serif;cursor:pointer;text-decoration:none}
+.djomy-dialog .djomy-primary{background:#e8590c;color:#fff}
+.djomy-dialog .djomy-cancel{background:none;color:#667085;text-decoration:underline}
+.djomy-dialog [role=alert]{color:#c92a2a}
+.djomy-spin{width:2rem;height:2rem;margin:.5rem auto;border:3px solid #eee;border-top-color:#e8590c;border-radius:50%;animation:djomy-spin 1s linear infinite}
+@keyframes djomy-spin{to{transform:rotate(1turn)}}`;
+
+  /**
+   * The built-in dialog: one <dialog> whose content follows the steps. Every
+   * node is built with the DOM API, so no server text is ever parsed as HTML.
+   * @param {'fr' | 'en'} locale @param {() => void} onCancel
+   */
+  function builtInDialog(locale, onCancel) {
+    const t = TEXT[locale];
+    /** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */
+    const el = (tag, text, attrs = {}) => {
+      const node = document.createElement(tag);
+      node.textContent = text;
+      for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+      return node;
+    };
+    if (!document.getElementById('djomy-style'))
+      document.head.append(el('style', DIALOG_CSS, { id: 'djomy-style' }));
+    const dialog = el('dialog', '', {
+      class: 'djomy-dialog',
+      'data-djomy': 'dialog',
+      'aria-labelledby': 'djomy-title',
+    });
+    const body = el('div', '', { 'aria-live': 'polite' });
+    const cancel = el('button', t.cancel, { type: 'button', class: 'djomy-cancel', 'data-djomy': 'cancel' });
+    cancel.addEventListener('click', onCancel);
+    // Escape closes a modal dialog: treat it as Cancel.
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      onCancel();
+    });
+    dialog.append(el('h2', t.title, { id: 'djomy-title' }), body, cancel);
+    document.body.append(dialog);
+    /** @type {HTMLDialogElement} */ (dialog).showModal();
+
+    return {
+      /** @param {import('./checkout.js').PayStep} step */
+      step(step) {
+        if (step.type === 'open_url') {
+          body.replaceChildren(
+            el('p', t.openUrl),
+            el('a', t.open, {
+              href: step.url,
+              target: '_blank',
+              rel: 'noopener',
+              class: 'djomy-primary',
+              'data-djomy': 'open-url',
+            }),
+          );
+        } else if (step.type !== 'otp' && step.type !== 'done') {
+          const key = step.type === 'approve_on_phone' ? 'approve' : step.type;
+          body.replaceChildren(
+            el('div', '', { class: 'djomy-spin' }),
+            el('p', t[key], { 'data-djomy': step.type }),
+          );
+        }
+      },
+      /** @type {NonNullable<import('./checkout.js').PayOptions['onOtp']>} */
+      otp({ error }) {
+        return new Promise((resolve) => {
+          const form = el('form', '');
+          const input = /** @type {HTMLInputElement} */ (
+            el('input', '', {
+              name: 'otp',
+              inputmode: 'numeric',
+              autocomplete: 'one-time-code',
+              pattern: '[0-9]{4,6}',
+              maxlength: '6',
+              required: '',
+              'aria-label': t.otpLabel,
+              'data-djomy': 'otp-input',
+            })
+          );
+          form.append(
+            el('label', t.otp),
+            ...(error
+              ? [el('p', error.detail || error.title, { role: 'alert', 'data-djomy': 'otp-error' })]
+              : []),
+            input,
+            el('button', t.confirm, { class: 'djomy-primary', 'data-djomy': 'otp-submit' }),
+          );
+          form.addEventListener('submit', (event) => {
+            event.preventDefault();
+            resolve(input.value.trim());
+          });
+          body.replaceChildren(form);
+          input.focus();
+        });
+      },
+      close() {
+        /** @type {HTMLDialogElement} */ (dialog).close();
+        dialog.remove();
+      },
+    };
+  }
+
+  /**
+   * Asks for the OTP until Djomy accepts one (three tries), while watching the
+   * status: the payer may approve on the phone instead (djomy-api.md decision 3).
+   * Resolves with the payment if it settled meanwhile, else null.
+   * @param {import('./checkout.js').CreatedPayment} payment
+   * @param {NonNullable<import('./checkout.js').PayOptions['onOtp']>} askOtp
+   * @param {(step: import('./checkout.js').PayStep) => void} step
+   * @param {{ baseUrl?: string, signal: AbortSignal }} base
+   * @returns {Promise<Payment | null>}
+   */
+  async function collectOtp(payment, askOtp, step, base) {
+    const watcher = new AbortController();
+    base.signal.addEventListener('abort', () => watcher.abort(), { once: true });
+    /** @type {Promise<Payment>} only ever resolves, with a terminal payment */
+    const settled = waitForPayment(payment.id, { baseUrl: base.baseUrl, signal: watcher.signal }).catch(
+      () => new Promise(() => {}),
+    );
+    try {
+      /** @type {InstanceType<Api['DjomyCheckoutError']> | null} */
+      let error = null;
+      for (let attempt = 1; ; attempt++) {
+        step({ type: 'otp', payment, attempt, error });
+        const prompt = new AbortController();
+        const answer = await unlessAborted(
+          Promise.race([askOtp({ payment, attempt, error, signal: prompt.signal }), settled]),
+          base.signal,
+        ).finally(() => prompt.abort());
+        if (typeof answer !== 'string') return answer;
+        try {
+          await confirmOtp(payment.id, answer, base);
+          return null;
+        } catch (cause) {
+          if (!(cause instanceof DjomyCheckoutError)) throw cause;
+          // Already closed (approved on the phone meanwhile): the wait tells how.
+          if (cause.status === 409) return null;
+          // A wrong or malformed code leaves the payment open: ask again.
+          if (!(cause.status === 422 || cause.status === 400) || attempt >= 3) throw cause;
+          error = cause;
+        }
+      }
+    } finally {
+      watcher.abort();
+    }
+  }
+
+  /** @type {Api['pay']} */
+  async function pay(options) {
+    const { onStep, onOtp, onUpdate, onRedirect, ui, locale, timeoutMs, ...createOptions } = options;
+    // One signal for the whole flow: the caller's, or the dialog's Cancel button.
+    const controller = new AbortController();
+    const outer = createOptions.signal;
+    if (outer?.aborted) throw aborted(outer);
+    outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+    const base = { baseUrl: createOptions.baseUrl, signal: controller.signal };
+    const lang = locale ?? (document.documentElement.lang.startsWith('en') ? 'en' : 'fr');
+    const dialog =
+      (ui ?? !(onStep || onOtp))
+        ? builtInDialog(lang, () => controller.abort('cancelled by the payer'))
+        : null;
+    /** @param {import('./checkout.js').PayStep} step */
+    const step = (step) => {
+      dialog?.step(step);
+      onStep?.(step);
+    };
+    const askOtp = onOtp ?? dialog?.otp;
+    try {
+      step({ type: 'creating' });
+      const payment = await create({ ...createOptions, signal: base.signal });
+      const next = payment.next;
+      if (next?.type === 'redirect') {
+        step({ type: 'redirect', payment, url: next.url });
+        if (!onRedirect) {
+          globalThis.location.assign(next.url);
+          // The page is leaving; the outcome arrives on successUrl / cancelUrl.
+          return await new Promise(() => {});
+        }
+        onRedirect(next.url, payment);
+      } else if (next?.type === 'otp') {
+        if (!askOtp) throw new TypeError('DjomyCheckout.pay: pass onOtp, or let the built-in dialog ask');
+        const settled = await collectOtp(payment, askOtp, step, base);
+        if (settled) {
+          step({ type: 'done', payment: settled });
+          return settled;
+        }
+        step({ type: 'verifying', payment });
+      } else if (next?.type === 'open_url') {
+        step({ type: 'open_url', payment, url: next.url });
+      } else if (next?.type === 'approve_on_phone') {
+        step({ type: 'approve_on_phone', payment });
+      } else {
+        step({ type: 'verifying', payment });
+      }
+      const result = await waitForPayment(payment.id, { ...base, timeoutMs, onUpdate });
+      step({ type: 'done', payment: result });
+      return result;
+    } finally {
+      dialog?.close();
+    }
+  }
+
+  /** @type {Api} */
+  const api = {
+    getCatalog,
+    create,
+    confirmOtp,
+    getPayment,
+    waitForPayment,
+    pay,
+    isTerminal,
+    configure(options) {
+      if (options.baseUrl) settings.baseUrl = options.baseUrl;
+    },
+    get baseUrl() {
+      return settings.baseUrl;
+    },
+    DjomyCheckoutError,
+    version: '1.0.0',
+  };
+  globalThis.DjomyCheckout = Object.freeze(api);
+})();

@@ -1,0 +1,99 @@
+/**
+ * The demo shop's direct flow in Chromium: the payer's wallet is prompted.
+ * The simulator's phone page (`/__sim/phone`), opened in a second tab, plays
+ * the payer's phone: it shows the OTP the operator "sent", and approves or
+ * declines push prompts.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledger, simPaymentOf, stack } from './support/api.ts';
+import { launchBrowser, openTab, paymentIdFromUrl, screenshot } from './support/browser.ts';
+import { fillCart, pay, paymentInProgress, resultState, waitForDemoPage } from './support/demo.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+describe('demo shop, direct flow (payer approves from the phone)', () => {
+  it('an Orange Money payment is confirmed with the OTP from the phone, after one wrong code', async () => {
+    const { page, context, errors } = await openTab(browser);
+    await fillCart(page, { casquette: 1, 'cafe-ziama': 1 });
+    await pay(page, { phone: '00224 622 00 11 22', method: 'OM' });
+    await page.getByTestId('otp-input').waitFor();
+    const id = await paymentInProgress(page);
+    await screenshot(page, 'direct-1-otp');
+
+    // The payer's phone, in a second tab: the SMS with the code.
+    const { transactionId } = await simPaymentOf(id);
+    const phone = await context.newPage();
+    await phone.goto(`${stack.simUrl}/__sim/phone`);
+    const otp = (await phone.getByTestId(`phone-otp-${transactionId}`).textContent())?.trim() ?? '';
+    expect(otp).toMatch(/^\d{4,6}$/);
+    await screenshot(phone, 'direct-2-phone');
+
+    // A mistyped code is refused by Djomy and asked again; the payment stays open.
+    const wrong = otp === '0000' ? '1111' : '0000';
+    await page.getByTestId('otp-input').fill(wrong);
+    await page.getByTestId('otp-submit').click();
+    await page.getByTestId('otp-error').waitFor();
+    expect(await page.getByTestId('otp-error').textContent()).toContain('Code refusé');
+    expect((await ledger(id)).payment.status).toBe('PENDING');
+    await screenshot(page, 'direct-3-otp-refused');
+
+    await page.getByTestId('otp-input').fill(otp);
+    await page.getByTestId('otp-submit').click();
+    await waitForDemoPage(page, 'success');
+    await resultState(page, 'paid');
+    expect(paymentIdFromUrl(page)).toBe(id);
+    expect(await page.getByTestId('payment-method').textContent()).toBe('Orange Money');
+    await screenshot(page, 'direct-4-success');
+
+    const { payment, events } = await ledger(id);
+    expect(payment).toMatchObject({
+      status: 'SUCCESS',
+      paid: true,
+      flow: 'direct',
+      paymentMethod: 'OM',
+      amount: 80_000,
+    });
+    expect(events.map((event) => event.to)).toEqual(
+      expect.arrayContaining(['CREATED', 'PENDING', 'SUCCESS']),
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a push prompt declined on the phone ends on the failure page, cart kept', async () => {
+    const { page, context, errors } = await openTab(browser);
+    await fillCart(page, { 'savon-karite': 3 });
+    await pay(page, { phone: '622334455', method: 'SOUTRA_MONEY' });
+    await page.getByTestId('step-approve').waitFor();
+    const id = await paymentInProgress(page);
+    await screenshot(page, 'direct-5-approve-on-phone');
+
+    const { transactionId } = await simPaymentOf(id);
+    const phone = await context.newPage();
+    await phone.goto(`${stack.simUrl}/__sim/phone`);
+    await phone.getByTestId(`phone-decline-${transactionId}`).click();
+
+    await waitForDemoPage(page, 'cancel');
+    await resultState(page, 'failed');
+    expect(new URL(page.url()).searchParams.get('status')).toBe('FAILED');
+    expect(await page.getByTestId('result-title').textContent()).toBe('Paiement échoué');
+    await screenshot(page, 'direct-6-failed');
+    await page.getByTestId('back-to-shop').click();
+    await expect.poll(() => page.getByTestId('cart-count').textContent()).toBe('3');
+
+    const { payment } = await ledger(id);
+    expect(payment).toMatchObject({
+      status: 'FAILED',
+      paid: false,
+      paymentMethod: 'SOUTRA_MONEY',
+      amount: 36_000,
+    });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
