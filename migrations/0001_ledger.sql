@@ -31,6 +31,7 @@ CREATE TABLE payments (
                      ('CREATED','PENDING','REDIRECTED','SUCCESS','CAPTURED','FAILED','CANCELLED','TIMEOUT','REFUNDED')),
   paid             INTEGER NOT NULL DEFAULT 0 CHECK (paid IN (0, 1)),
   version          INTEGER NOT NULL DEFAULT 0,    -- compare-and-set guard for status changes
+  transition_id    TEXT,                          -- random id of the last applied change: its event rows follow it
   amount           INTEGER NOT NULL,              -- what the order costs
   currency         TEXT NOT NULL,
   country_code     TEXT NOT NULL,

@@ -130,6 +130,7 @@ export type ErrorCode =
   | 'unsupported-media-type'
   | 'misconfigured'
   | 'djomy-refused'
+  | 'otp-refused'
   | 'djomy-unavailable'
   | 'djomy-configuration'
   | 'internal'
@@ -248,7 +249,7 @@ export interface DjomyCheckoutApi {
    * retried with the same key, so a lost answer never creates two payments.
    */
   create(options: CreateOptions): Promise<CreatedPayment>;
-  /** `POST /api/payments/{id}/otp`. A wrong code is a 422 `djomy-refused`. */
+  /** `POST /api/payments/{id}/otp`. A wrong code is a 422 `otp-refused`. */
   confirmOtp(id: string, otp: string, options?: RequestOptions): Promise<Payment>;
   /** `GET /api/payments/{id}`. */
   getPayment(id: string, options?: RequestOptions): Promise<Payment>;

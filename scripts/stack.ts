@@ -122,7 +122,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const varFlags = (vars: Record<string, string>) =>
     Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const common = ['--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--persist-to', persistTo];
+  // Each process keeps its own state directory: two workerd processes on one SQLite file can meet SQLITE_BUSY.
+  const common = (dir: string) => [
+    '--ip',
+    '127.0.0.1',
+    '--show-interactive-dev-session=false',
+    '--persist-to',
+    dir,
+  ];
 
   run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], env);
   const sim = launch(
@@ -135,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       String(simPort),
       '--inspector-port',
       String(simPort + 10_000),
-      ...common,
+      ...common(path.join(persistTo, 'sim')),
       ...varFlags(simVars),
     ],
     env,
@@ -149,7 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       String(workerPort),
       '--inspector-port',
       String(workerPort + 10_000),
-      ...common,
+      ...common(persistTo),
       ...varFlags(workerVars),
     ],
     env,

@@ -22,6 +22,7 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': 'Send application/json.',
   misconfigured: 'A setting this route needs is missing or invalid; /healthz names it.',
   'djomy-refused': "Djomy refused the request; `detail` is Djomy's own message.",
+  'otp-refused': 'Djomy refused the one-time code (wrong or expired); the payer may type it again.',
   'djomy-unavailable': 'Djomy did not answer properly after retries; retry with the same Idempotency-Key.',
   'djomy-configuration':
     "Djomy refused this Worker: wrong credentials, or its edge refused the Worker's IP or partner domain. See /api/admin/diagnostics.",

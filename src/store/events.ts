@@ -19,15 +19,17 @@ export interface NewEvent {
   detail: Record<string, unknown> | null;
   at: number;
   /**
-   * Insert only if the payment now has this version, i.e. only if the status
-   * UPDATE earlier in the same batch applied. Omit for a brand-new payment.
+   * Insert only if the status UPDATE earlier in the same batch applied: that
+   * UPDATE stamps the payment with this random id. (A version number is not
+   * enough: a concurrent writer that won the race also produces version + 1.)
+   * Omit for a brand-new payment.
    */
-  guardVersion?: number;
+  guard?: string;
 }
 
 export function eventInsert(db: D1Database, event: NewEvent): D1PreparedStatement {
   const detail = event.detail ? JSON.stringify(event.detail) : null;
-  if (event.guardVersion === undefined) {
+  if (event.guard === undefined) {
     return db
       .prepare(
         'INSERT INTO payment_events (payment_id, from_status, to_status, source, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -37,9 +39,9 @@ export function eventInsert(db: D1Database, event: NewEvent): D1PreparedStatemen
   return db
     .prepare(
       `INSERT INTO payment_events (payment_id, from_status, to_status, source, detail, created_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?1 AND version = ?7)`,
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?1 AND transition_id = ?7)`,
     )
-    .bind(event.paymentId, event.from, event.to, event.source, detail, event.at, event.guardVersion);
+    .bind(event.paymentId, event.from, event.to, event.source, detail, event.at, event.guard);
 }
 
 export async function listEvents(db: D1Database, paymentId: string): Promise<PaymentEvent[]> {

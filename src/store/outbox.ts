@@ -25,17 +25,18 @@ export interface OutboxRow extends OutboxDraft {
 }
 
 /**
- * Inserts the row only when the payment reached `guardVersion` in the same
- * batch; one row per (payment, event type), so a replayed transition adds nothing.
+ * Inserts the row only when the status change stamped `guard` in the same
+ * batch applied (see `eventInsert`); one row per (payment, event type), so a
+ * replayed transition adds nothing.
  */
-export function outboxInsert(db: D1Database, draft: OutboxDraft, guardVersion: number): D1PreparedStatement {
+export function outboxInsert(db: D1Database, draft: OutboxDraft, guard: string): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO outbox (id, payment_id, type, payload, created_at)
-       SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2 AND version = ?6)
+       SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2 AND transition_id = ?6)
        ON CONFLICT (payment_id, type) DO NOTHING`,
     )
-    .bind(draft.id, draft.paymentId, draft.type, draft.payload, draft.createdAt, guardVersion);
+    .bind(draft.id, draft.paymentId, draft.type, draft.payload, draft.createdAt, guard);
 }
 
 interface Row {

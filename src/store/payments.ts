@@ -5,6 +5,7 @@
  */
 import type { PaymentStatus } from '../djomy/schemas.ts';
 import type { EventSource } from '../jobs/messages.ts';
+import { randomId } from '../lib/ids.ts';
 import type { CreateError, Flow, Metadata, OrderLine, Payment } from '../payments/payment.ts';
 import type { Transition } from '../payments/status.ts';
 import { eventInsert } from './events.ts';
@@ -179,15 +180,16 @@ export async function recordCreateError(
   refused: boolean,
   now: number,
 ): Promise<void> {
+  const guard = randomId('tr_', 12);
   const statements = [
     db
       .prepare(
         `UPDATE payments SET create_error = ?2, status = CASE WHEN ?3 THEN 'FAILED' ELSE status END,
            close_reason = CASE WHEN ?3 THEN 'refused_by_djomy' ELSE close_reason END,
-           version = version + 1, updated_at = ?4
-         WHERE id = ?1 AND transaction_id IS NULL`,
+           version = version + 1, transition_id = ?5, updated_at = ?4
+         WHERE id = ?1 AND transaction_id IS NULL AND version = ?6`,
       )
-      .bind(payment.id, JSON.stringify(error), refused ? 1 : 0, now),
+      .bind(payment.id, JSON.stringify(error), refused ? 1 : 0, now, guard, payment.version),
   ];
   if (refused) {
     statements.push(
@@ -198,7 +200,7 @@ export async function recordCreateError(
         source: 'create',
         detail: { refusedByDjomy: error.message },
         at: now,
-        guardVersion: payment.version + 1,
+        guard,
       }),
     );
   }
@@ -253,6 +255,7 @@ export async function applyTransition(
   options: { verified: boolean; outbox: OutboxDraft | null },
 ): Promise<boolean> {
   const s = transition.settlement;
+  const guard = randomId('tr_', 12);
   const update = db
     .prepare(
       `UPDATE payments SET status = ?3, paid = ?4, flag = ?5,
@@ -261,7 +264,7 @@ export async function applyTransition(
          close_reason = coalesce(?10, close_reason),
          verify_count = verify_count + ?11, verified_at = CASE WHEN ?11 THEN ?12 ELSE verified_at END,
          last_error = CASE WHEN ?11 THEN NULL ELSE last_error END,
-         version = version + 1, updated_at = ?12
+         version = version + 1, transition_id = ?13, updated_at = ?12
        WHERE id = ?1 AND version = ?2`,
     )
     .bind(
@@ -277,8 +280,8 @@ export async function applyTransition(
       transition.closeReason ?? null,
       options.verified ? 1 : 0,
       now,
+      guard,
     );
-  const guardVersion = payment.version + 1;
   const statements = [
     update,
     eventInsert(db, {
@@ -288,10 +291,10 @@ export async function applyTransition(
       source,
       detail: transition.detail,
       at: now,
-      guardVersion,
+      guard,
     }),
   ];
-  if (options.outbox) statements.push(outboxInsert(db, options.outbox, guardVersion));
+  if (options.outbox) statements.push(outboxInsert(db, options.outbox, guard));
   const [result] = await db.batch(statements);
   return result?.meta.changes === 1;
 }

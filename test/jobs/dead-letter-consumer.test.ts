@@ -18,7 +18,7 @@ it('records jobs that exhausted their retries with the last error seen, and leav
   )
     .bind(id)
     .run();
-  const batch = createMessageBatch('djomy-dead-letters', [
+  const batch = createMessageBatch<unknown>('djomy-dead-letters', [
     {
       id: 'dl-1',
       timestamp: new Date(),

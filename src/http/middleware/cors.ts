@@ -24,7 +24,7 @@ export const publicCors = createMiddleware<AppEnv>(async (c, next) => {
   }
   const headers = {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After, Location',
+    'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After, Idempotent-Replayed',
     Vary: 'Origin',
   };
   if (c.req.method === 'OPTIONS') {

@@ -239,7 +239,7 @@ export const payments = new Hono<AppEnv>()
       case 'refused':
         throw new Problem({
           status: 422,
-          slug: 'djomy-refused',
+          slug: 'otp-refused',
           title: 'Djomy refused the code',
           detail: outcome.message,
         });
