@@ -1,44 +1,32 @@
 /**
  * Djomy's vocabulary as the simulator speaks it (djomy-api.md §6 and §13).
+ * What Djomy defines lives once, in the Worker's `src/djomy/schemas.ts`; this
+ * file adds what only the simulator needs.
  */
+import {
+  DIRECT_METHODS,
+  type DirectMethod,
+  GATEWAY_METHODS,
+  PAYMENT_STATUSES,
+  type PaymentStatus,
+  TERMINAL_STATUSES,
+} from '../../src/djomy/schemas.ts';
 
-/** §6.1 without `AUTHORIZED`, which the sim never emits (decision 5). */
-export const PAYMENT_STATUSES = [
-  'CREATED',
-  'PENDING',
-  'REDIRECTED',
-  'SUCCESS',
-  'CAPTURED',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'REFUNDED',
-] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+export { DIRECT_METHODS, type DirectMethod, PAYMENT_STATUSES, type PaymentStatus };
 
-export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
-  'SUCCESS',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'REFUNDED',
-]);
+/** Methods whose prompt mode is configurable: all direct ones but KULU, always a URL to open (decision 3). */
+export type PromptMethod = Exclude<DirectMethod, 'KULU'>;
+export const PROMPT_METHODS: readonly PromptMethod[] = DIRECT_METHODS.filter(
+  (method): method is PromptMethod => method !== 'KULU',
+);
 
-/** `POST /v1/payments` methods; `CARD` is refused there (§5.1). */
-export const DIRECT_METHODS = ['OM', 'MOMO', 'KULU', 'SOUTRA_MONEY', 'PAYCARD', 'YMO'] as const;
-export type DirectMethod = (typeof DIRECT_METHODS)[number];
-
-/** Methods whose prompt mode is configurable; KULU always answers with a URL to open (decision 3). */
-export const PROMPT_METHODS = ['OM', 'MOMO', 'PAYCARD', 'SOUTRA_MONEY', 'YMO'] as const;
-export type PromptMethod = (typeof PROMPT_METHODS)[number];
-
-/** What the hosted portal and link pages can offer (§5.2, §6.3). */
-export const PORTAL_METHODS = ['OM', 'MOMO', 'SOUTRA_MONEY', 'PAYCARD', 'CARD'] as const;
-
-/** Unknown methods make Djomy ignore the whole filter and show every method (§5.2, §10). */
+/**
+ * What the hosted portal and link pages offer (§5.2, §6.3), out of the gateway methods:
+ * unknown methods make Djomy ignore the whole filter and show every method (§5.2, §10).
+ */
 export function portalMethods(requested: string[] | undefined): string[] {
-  const known = (m: string) => (PORTAL_METHODS as readonly string[]).includes(m);
-  if (!requested || requested.length === 0 || !requested.every(known)) return [...PORTAL_METHODS];
+  const known = (m: string) => (GATEWAY_METHODS as readonly string[]).includes(m);
+  if (!requested || requested.length === 0 || !requested.every(known)) return [...GATEWAY_METHODS];
   return [...new Set(requested)];
 }
 

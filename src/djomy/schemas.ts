@@ -17,6 +17,10 @@ export const GATEWAY_METHODS = ['OM', 'MOMO', 'SOUTRA_MONEY', 'PAYCARD', 'CARD']
 export type DirectMethod = (typeof DIRECT_METHODS)[number];
 export type GatewayMethod = (typeof GATEWAY_METHODS)[number];
 
+/**
+ * Djomy's payment statuses (§6.1). `AUTHORIZED` and the defensive ones are left out
+ * (decision 5): the simulator never emits them, the state machine treats them as open.
+ */
 export const PAYMENT_STATUSES = [
   'CREATED',
   'PENDING',
@@ -29,6 +33,21 @@ export const PAYMENT_STATUSES = [
   'REFUNDED',
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+/** Not final: Djomy may still move the payment on (decision 5). */
+export const OPEN_STATUSES: ReadonlySet<PaymentStatus> = new Set([
+  'CREATED',
+  'PENDING',
+  'REDIRECTED',
+  'CAPTURED',
+]);
+/** Final at Djomy; only `SUCCESS` may still become `REFUNDED` (decision 5). */
+export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
+  'SUCCESS',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'REFUNDED',
+]);
 
 /** Flat metadata: Djomy refuses nesting and arrays (§5.1). */
 export const FlatMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));

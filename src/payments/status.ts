@@ -13,22 +13,13 @@
  *   is recorded as `SUCCESS` but flagged and not paid.
  */
 import { isoCurrency } from '../djomy/currency.ts';
-import { type DjomyPaymentStatus, PAYMENT_STATUSES, type PaymentStatus } from '../djomy/schemas.ts';
+import {
+  type DjomyPaymentStatus,
+  PAYMENT_STATUSES,
+  type PaymentStatus,
+  TERMINAL_STATUSES,
+} from '../djomy/schemas.ts';
 import type { Payment } from './payment.ts';
-
-export const OPEN_STATUSES: ReadonlySet<PaymentStatus> = new Set([
-  'CREATED',
-  'PENDING',
-  'REDIRECTED',
-  'CAPTURED',
-]);
-export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
-  'SUCCESS',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'REFUNDED',
-]);
 
 export function isTerminal(status: PaymentStatus): boolean {
   return TERMINAL_STATUSES.has(status);

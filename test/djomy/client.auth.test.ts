@@ -6,70 +6,23 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DjomyClient, type DjomyClientOptions } from '../../src/djomy/client.ts';
-import { DjomyError } from '../../src/djomy/errors.ts';
-import type { DirectPaymentRequest } from '../../src/djomy/schemas.ts';
 import { TokenCache } from '../../src/djomy/token-cache.ts';
-import { TEST_CREDENTIALS } from '../support/constants.ts';
-import { SIM_ORIGIN, sim } from '../support/sim.ts';
-
-// ── Helpers (kept per file: test/djomy only holds test files) ────────────────
-
-const freshKey = () => `djomy-token:test:${crypto.randomUUID()}`;
-
-function newClient(options: Partial<DjomyClientOptions> = {}): DjomyClient {
-  return new DjomyClient({
-    baseUrl: SIM_ORIGIN,
-    clientId: TEST_CREDENTIALS.clientId,
-    clientSecret: TEST_CREDENTIALS.clientSecret,
-    partnerDomain: null,
-    timeoutMs: 5_000,
-    tokens: new TokenCache(env.TOKENS, freshKey()),
-    backoffMs: 10,
-    ...options,
-  });
-}
-
-/** A `fetch` that notes the Bearer of each business call and forwards it to the real `fetch`. */
-function recordingFetch() {
-  const bearers: string[] = [];
-  const recording: typeof fetch = (input, init) => {
-    const authorization = new Headers(init?.headers).get('authorization');
-    if (authorization) bearers.push(authorization);
-    return fetch(input, init);
-  };
-  return { bearers, fetch: recording };
-}
-
-function directPayment(): DirectPaymentRequest {
-  return {
-    paymentMethod: 'MOMO',
-    payerIdentifier: '00224620123456',
-    amount: 25_000,
-    countryCode: 'GN',
-    merchantPaymentReference: `pay_${crypto.randomUUID()}`,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DjomyError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof DjomyError)) throw new Error(`expected a DjomyError, got ${String(error)}`);
-  return error;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ─────────────────────────────────────────────────────────────────────────────
+import {
+  directPayment,
+  freshKey,
+  newClient,
+  recordingFetch,
+  rejection,
+  sleep,
+} from '../support/djomy-client.ts';
+import { sim } from '../support/sim.ts';
 
 let transactionId: string;
 
 beforeEach(async () => {
   await sim.reset();
   await sim.config({ webhookUrl: null });
-  ({ transactionId } = await newClient().createDirectPayment(directPayment()));
+  ({ transactionId } = await newClient().createDirectPayment(directPayment({ paymentMethod: 'MOMO' })));
   await sim.resetCounters();
 });
 

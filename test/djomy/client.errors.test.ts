@@ -6,59 +6,10 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DjomyClient, type DjomyClientOptions } from '../../src/djomy/client.ts';
-import { DjomyError } from '../../src/djomy/errors.ts';
-import type { DirectPaymentRequest } from '../../src/djomy/schemas.ts';
+import type { DjomyClient } from '../../src/djomy/client.ts';
 import { TokenCache } from '../../src/djomy/token-cache.ts';
-import { TEST_CREDENTIALS } from '../support/constants.ts';
+import { directPayment, freshKey, newClient, recordingFetch, rejection } from '../support/djomy-client.ts';
 import { SIM_ORIGIN, sim } from '../support/sim.ts';
-
-// ── Helpers (kept per file: test/djomy only holds test files) ────────────────
-
-function newClient(options: Partial<DjomyClientOptions> = {}): DjomyClient {
-  return new DjomyClient({
-    baseUrl: SIM_ORIGIN,
-    clientId: TEST_CREDENTIALS.clientId,
-    clientSecret: TEST_CREDENTIALS.clientSecret,
-    partnerDomain: null,
-    timeoutMs: 5_000,
-    tokens: new TokenCache(env.TOKENS, `djomy-token:test:${crypto.randomUUID()}`),
-    backoffMs: 10,
-    ...options,
-  });
-}
-
-/** A `fetch` that notes each URL and forwards it to the real `fetch`. */
-function recordingFetch() {
-  const urls: string[] = [];
-  const recording: typeof fetch = (input, init) => {
-    urls.push(input instanceof Request ? input.url : String(input));
-    return fetch(input, init);
-  };
-  return { urls, fetch: recording };
-}
-
-function directPayment(overrides: Partial<DirectPaymentRequest> = {}): DirectPaymentRequest {
-  return {
-    paymentMethod: 'OM',
-    payerIdentifier: '00224620123456',
-    amount: 25_000,
-    countryCode: 'GN',
-    merchantPaymentReference: `pay_${crypto.randomUUID()}`,
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DjomyError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof DjomyError)) throw new Error(`expected a DjomyError, got ${String(error)}`);
-  return error;
-}
-
-// ─────────────────────────────────────────────────────────────────────────────
 
 let djomy: DjomyClient;
 
@@ -351,7 +302,7 @@ describe('transient faults that outlast the retries (3 tries by default)', () =>
   it('network: a fetch that fails before any answer, retried on a create too', async () => {
     // The test harness sends every host to the simulator, so a refused connection cannot be
     // produced; a URL that fetch rejects before sending anything (port out of range) stands in.
-    const tokens = new TokenCache(env.TOKENS, `djomy-token:test:${crypto.randomUUID()}`);
+    const tokens = new TokenCache(env.TOKENS, freshKey());
     await newClient({ tokens }).listLinks(); // a token in the shared cache
     const recorder = recordingFetch();
     const unreachable = newClient({ tokens, baseUrl: 'http://djomy.localhost:99999', fetch: recorder.fetch });

@@ -4,94 +4,22 @@
  * the test needs to see the wire, a recording fetch notes the request and the
  * answer and forwards to the real `fetch`.
  */
-import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DjomyClient, type DjomyClientOptions } from '../../src/djomy/client.ts';
+import type { DjomyClient } from '../../src/djomy/client.ts';
 import { isoCurrency } from '../../src/djomy/currency.ts';
-import { DjomyError } from '../../src/djomy/errors.ts';
-import {
-  type CreateLinkRequest,
-  type DirectPaymentRequest,
-  type GatewayPaymentRequest,
-  PAYMENT_STATUSES,
-} from '../../src/djomy/schemas.ts';
+import { type CreateLinkRequest, PAYMENT_STATUSES } from '../../src/djomy/schemas.ts';
 import { verifyWebhookSignature } from '../../src/djomy/signature.ts';
-import { TokenCache } from '../../src/djomy/token-cache.ts';
 import { TEST_CREDENTIALS } from '../support/constants.ts';
+import {
+  completeDirectPayment,
+  type Exchange,
+  gatewayPayment,
+  newClient,
+  PHONES,
+  recordingFetch,
+  rejection,
+} from '../support/djomy-client.ts';
 import { SIM_ORIGIN, sim } from '../support/sim.ts';
-
-// ── Helpers (kept per file: test/djomy only holds test files) ────────────────
-
-interface Exchange {
-  method: string;
-  url: URL;
-  headers: Headers;
-  body: unknown;
-  /** The raw answer, as the client received it. */
-  answer: Promise<string>;
-}
-
-/** A `fetch` that notes each request and its answer, and forwards it to the real `fetch`. */
-function recordingFetch() {
-  const exchanges: Exchange[] = [];
-  const recording: typeof fetch = async (input, init) => {
-    const answer = fetch(input, init);
-    exchanges.push({
-      method: init?.method ?? 'GET',
-      url: new URL(input instanceof Request ? input.url : String(input)),
-      headers: new Headers(init?.headers),
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-      answer: answer.then((response) => response.clone().text()),
-    });
-    return answer;
-  };
-  return { exchanges, fetch: recording };
-}
-
-function newClient(options: Partial<DjomyClientOptions> = {}): DjomyClient {
-  return new DjomyClient({
-    baseUrl: SIM_ORIGIN,
-    clientId: TEST_CREDENTIALS.clientId,
-    clientSecret: TEST_CREDENTIALS.clientSecret,
-    partnerDomain: null,
-    timeoutMs: 5_000,
-    tokens: new TokenCache(env.TOKENS, `djomy-token:test:${crypto.randomUUID()}`),
-    backoffMs: 10,
-    ...options,
-  });
-}
-
-const PHONES = { GN: '00224620123456', SL: '0023276123456', LR: '00231775123456' } as const;
-
-function directPayment(overrides: Partial<DirectPaymentRequest> = {}): DirectPaymentRequest {
-  const id = `pay_${crypto.randomUUID()}`;
-  return {
-    paymentMethod: 'OM',
-    payerIdentifier: PHONES.GN,
-    amount: 25_000,
-    countryCode: 'GN',
-    description: 'Commande 42',
-    merchantPaymentReference: id,
-    returnUrl: `https://edge.example/return/${id}`,
-    cancelUrl: `https://edge.example/return/${id}`,
-    metadata: { orderId: 'ORD-42', vip: true, items: 3 },
-    ...overrides,
-  };
-}
-
-function gatewayPayment(overrides: Partial<GatewayPaymentRequest> = {}): GatewayPaymentRequest {
-  const id = `pay_${crypto.randomUUID()}`;
-  return {
-    amount: 50_000,
-    countryCode: 'GN',
-    payerNumber: PHONES.GN,
-    allowedPaymentMethods: ['OM', 'MOMO', 'CARD'],
-    description: 'Commande 43',
-    merchantPaymentReference: id,
-    returnUrl: `https://edge.example/return/${id}`,
-    ...overrides,
-  };
-}
 
 const uniqueLink: CreateLinkRequest = {
   countryCode: 'GN',
@@ -102,17 +30,6 @@ const uniqueLink: CreateLinkRequest = {
   returnUrl: 'https://edge.example/thanks',
   skipDjomyStatusPage: true,
 };
-
-async function rejection(promise: Promise<unknown>): Promise<DjomyError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof DjomyError)) throw new Error(`expected a DjomyError, got ${String(error)}`);
-  return error;
-}
-
-// ─────────────────────────────────────────────────────────────────────────────
 
 let djomy: DjomyClient;
 
@@ -142,7 +59,7 @@ describe('createDirectPayment', () => {
   ] as const)(
     'creates a PENDING %s payment with no URL to open (%s mode at the sim)',
     async (method, payer, mode) => {
-      const request = directPayment({ paymentMethod: method, payerIdentifier: payer });
+      const request = completeDirectPayment({ paymentMethod: method, payerIdentifier: payer });
       const created = await djomy.createDirectPayment(request);
       expect(created).toEqual({
         transactionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -166,7 +83,7 @@ describe('createDirectPayment', () => {
   );
 
   it('creates a KULU payment whose redirectUrl is the page the payer must open', async () => {
-    const created = await djomy.createDirectPayment(directPayment({ paymentMethod: 'KULU' }));
+    const created = await djomy.createDirectPayment(completeDirectPayment({ paymentMethod: 'KULU' }));
     expect(created.status).toBe('PENDING');
     expect(created.redirectUrl).toBe(`${SIM_ORIGIN}/kulu/${created.transactionId}`);
     expect((await sim.payment(created.transactionId)).mode).toBe('redirect');
@@ -176,7 +93,7 @@ describe('createDirectPayment', () => {
     await sim.config({ legacyNames: true });
     const recorder = recordingFetch();
     const created = await newClient({ fetch: recorder.fetch }).createDirectPayment(
-      directPayment({ paymentMethod: 'KULU' }),
+      completeDirectPayment({ paymentMethod: 'KULU' }),
     );
     const answer = JSON.parse(await (recorder.exchanges.at(-1) as Exchange).answer);
     expect(answer.data).not.toHaveProperty('redirectUrl');
@@ -223,7 +140,7 @@ describe('confirmOtp', () => {
     'confirms a %s payment with the OTP the payer received, and answers the status object',
     async (method, payer) => {
       const { transactionId } = await djomy.createDirectPayment(
-        directPayment({ paymentMethod: method, payerIdentifier: payer }),
+        completeDirectPayment({ paymentMethod: method, payerIdentifier: payer }),
       );
       const { otp } = await sim.payment(transactionId);
       const status = await djomy.confirmOtp(transactionId, otp as string);
@@ -235,7 +152,7 @@ describe('confirmOtp', () => {
 
 describe('getPaymentStatus', () => {
   it('maps every field of the status object', async () => {
-    const request = directPayment({ amount: 30_000 });
+    const request = completeDirectPayment({ amount: 30_000 });
     const { transactionId } = await djomy.createDirectPayment(request);
     await djomy.confirmOtp(transactionId, (await sim.payment(transactionId)).otp as string);
 
@@ -275,7 +192,11 @@ describe('getPaymentStatus', () => {
     ['LR', 'Dollar', 'USD'],
   ] as const)('reports the %s currency label %s as Djomy sends it (ISO %s)', async (country, label, iso) => {
     const { transactionId } = await djomy.createDirectPayment(
-      directPayment({ paymentMethod: 'MOMO', countryCode: country, payerIdentifier: PHONES[country] }),
+      completeDirectPayment({
+        paymentMethod: 'MOMO',
+        countryCode: country,
+        payerIdentifier: PHONES[country],
+      }),
     );
     const status = await djomy.getPaymentStatus(transactionId);
     expect(status.currency).toBe(label);
@@ -284,14 +205,14 @@ describe('getPaymentStatus', () => {
 
   it('keeps an unknown currency label as received, for the caller to flag', async () => {
     await sim.config({ currencyLabel: 'Naira' });
-    const { transactionId } = await djomy.createDirectPayment(directPayment());
+    const { transactionId } = await djomy.createDirectPayment(completeDirectPayment());
     const status = await djomy.getPaymentStatus(transactionId);
     expect(status.currency).toBe('Naira');
     expect(isoCurrency('Naira')).toBeNull();
   });
 
   it('reads CAPTURED and terminal statuses as Djomy sends them', async () => {
-    const { transactionId } = await djomy.createDirectPayment(directPayment());
+    const { transactionId } = await djomy.createDirectPayment(completeDirectPayment());
     for (const next of ['CAPTURED', 'SUCCESS', 'REFUNDED'] as const) {
       await sim.complete(transactionId, next);
       expect((await djomy.getPaymentStatus(transactionId)).status).toBe(next);
@@ -301,9 +222,9 @@ describe('getPaymentStatus', () => {
 
 describe('listPayments', () => {
   async function threePayments() {
-    const pending = await djomy.createDirectPayment(directPayment({ paymentMethod: 'SOUTRA_MONEY' }));
-    const success = await djomy.createDirectPayment(directPayment({ paymentMethod: 'SOUTRA_MONEY' }));
-    const failed = await djomy.createDirectPayment(directPayment({ paymentMethod: 'SOUTRA_MONEY' }));
+    const pending = await djomy.createDirectPayment(completeDirectPayment({ paymentMethod: 'SOUTRA_MONEY' }));
+    const success = await djomy.createDirectPayment(completeDirectPayment({ paymentMethod: 'SOUTRA_MONEY' }));
+    const failed = await djomy.createDirectPayment(completeDirectPayment({ paymentMethod: 'SOUTRA_MONEY' }));
     await sim.complete(success.transactionId, 'SUCCESS');
     await sim.complete(failed.transactionId, 'FAILED');
     return { pending: pending.transactionId, success: success.transactionId, failed: failed.transactionId };
@@ -500,7 +421,7 @@ describe('webhooks the simulator sent', () => {
     'verify with verifyWebhookSignature over their exact bytes (%s), and a tampered body does not',
     async (version) => {
       await sim.config({ webhookVersion: version });
-      const { transactionId } = await djomy.createDirectPayment(directPayment());
+      const { transactionId } = await djomy.createDirectPayment(completeDirectPayment());
       await djomy.confirmOtp(transactionId, (await sim.payment(transactionId)).otp as string);
 
       const events = (await sim.webhooks()).events.filter((event) => event.transactionId === transactionId);

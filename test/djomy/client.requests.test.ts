@@ -6,65 +6,25 @@
  * real `fetch`, so the simulator answers (and accepts) every one of them.
  */
 
-import { env } from 'cloudflare:workers';
 import { type Schema, Validator } from '@cfworker/json-schema';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DjomyClient, type DjomyClientOptions } from '../../src/djomy/client.ts';
-import { DjomyError } from '../../src/djomy/errors.ts';
-import type {
-  CreateLinkRequest,
-  DirectPaymentRequest,
-  GatewayPaymentRequest,
-} from '../../src/djomy/schemas.ts';
+import type { CreateLinkRequest, DirectPaymentRequest } from '../../src/djomy/schemas.ts';
 import { djomyApiKey } from '../../src/djomy/signature.ts';
-import { TokenCache } from '../../src/djomy/token-cache.ts';
 import confirmOtpSchema from '../fixtures/afrotools-djomy/confirm_otp.schema.json';
 import createPaymentSchema from '../fixtures/afrotools-djomy/create_payment.schema.json';
 import createGatewaySchema from '../fixtures/afrotools-djomy/create_payment_gateway.schema.json';
 import createLinkSchema from '../fixtures/afrotools-djomy/create_payment_link.schema.json';
 import { TEST_CREDENTIALS } from '../support/constants.ts';
-import { SIM_ORIGIN, sim } from '../support/sim.ts';
-
-// ── Helpers (kept per file: test/djomy only holds test files) ────────────────
-
-interface Sent {
-  method: string;
-  url: URL;
-  headers: Headers;
-  /** The raw body text, when there is one. */
-  text: string | undefined;
-  body: unknown;
-}
-
-/** A `fetch` that notes each request and forwards it to the real `fetch`. */
-function recordingFetch() {
-  const sent: Sent[] = [];
-  const recording: typeof fetch = (input, init) => {
-    const text = typeof init?.body === 'string' ? init.body : undefined;
-    sent.push({
-      method: init?.method ?? 'GET',
-      url: new URL(input instanceof Request ? input.url : String(input)),
-      headers: new Headers(init?.headers),
-      text,
-      body: text === undefined ? undefined : JSON.parse(text),
-    });
-    return fetch(input, init);
-  };
-  return { sent, fetch: recording };
-}
-
-function newClient(options: Partial<DjomyClientOptions> = {}): DjomyClient {
-  return new DjomyClient({
-    baseUrl: SIM_ORIGIN,
-    clientId: TEST_CREDENTIALS.clientId,
-    clientSecret: TEST_CREDENTIALS.clientSecret,
-    partnerDomain: null,
-    timeoutMs: 5_000,
-    tokens: new TokenCache(env.TOKENS, `djomy-token:test:${crypto.randomUUID()}`),
-    backoffMs: 10,
-    ...options,
-  });
-}
+import {
+  completeDirectPayment,
+  completeGatewayPayment,
+  type Exchange,
+  newClient,
+  PHONES,
+  recordingFetch,
+  rejection,
+} from '../support/djomy-client.ts';
+import { sim } from '../support/sim.ts';
 
 /** Why `instance` does not match the fixture's `input_schema`; empty when it does. */
 function inputSchemaErrors(fixture: { input_schema: unknown }, instance: unknown): string[] {
@@ -75,52 +35,7 @@ function inputSchemaErrors(fixture: { input_schema: unknown }, instance: unknown
     .map((e) => `${e.instanceLocation}: ${e.error}`);
 }
 
-const GN_PHONE = '00224620123456';
-
-function directPayment(overrides: Partial<DirectPaymentRequest> = {}): DirectPaymentRequest {
-  const id = `pay_${crypto.randomUUID()}`;
-  return {
-    paymentMethod: 'OM',
-    payerIdentifier: GN_PHONE,
-    amount: 25_000,
-    countryCode: 'GN',
-    description: 'Commande 42',
-    merchantPaymentReference: id,
-    returnUrl: `https://edge.example/return/${id}`,
-    cancelUrl: `https://edge.example/return/${id}`,
-    metadata: { orderId: 'ORD-42', vip: true, items: 3 },
-    ...overrides,
-  };
-}
-
-function gatewayPayment(overrides: Partial<GatewayPaymentRequest> = {}): GatewayPaymentRequest {
-  const id = `pay_${crypto.randomUUID()}`;
-  return {
-    amount: 50_000,
-    countryCode: 'GN',
-    payerNumber: GN_PHONE,
-    allowedPaymentMethods: ['OM', 'MOMO', 'SOUTRA_MONEY', 'PAYCARD', 'CARD'],
-    description: 'Commande 43',
-    merchantPaymentReference: id,
-    returnUrl: `https://edge.example/return/${id}`,
-    cancelUrl: `https://edge.example/return/${id}`,
-    metadata: { orderId: 'ORD-43' },
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DjomyError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof DjomyError)) throw new Error(`expected a DjomyError, got ${String(error)}`);
-  return error;
-}
-
 const FORBIDDEN_HEADERS = ['x-partner-api', 'x-partner-domaine', 'x-test-mode'];
-
-// ─────────────────────────────────────────────────────────────────────────────
 
 beforeAll(async () => {
   await sim.reset();
@@ -137,22 +52,22 @@ describe('the headers of a whole session (decision 1)', () => {
     apiKey = await djomyApiKey(TEST_CREDENTIALS.clientId, TEST_CREDENTIALS.clientSecret);
     const djomy = newClient({ fetch: recorder.fetch });
     accessToken = (await djomy.authenticate()).accessToken; // the explicit call, not cached
-    const direct = await djomy.createDirectPayment(directPayment());
+    const direct = await djomy.createDirectPayment(completeDirectPayment());
     await djomy.confirmOtp(direct.transactionId, (await sim.payment(direct.transactionId)).otp as string);
     await djomy.getPaymentStatus(direct.transactionId);
-    await djomy.createGatewayPayment(gatewayPayment());
+    await djomy.createGatewayPayment(completeGatewayPayment());
     await djomy.listPayments({ statuses: ['SUCCESS'] });
     const link = await djomy.createLink({ countryCode: 'GN', usageType: 'UNIQUE', amountToPay: 1000 });
     await djomy.getLink(link.reference);
     await djomy.listLinks();
   });
 
-  const business = () => recorder.sent.filter((request) => request.url.pathname !== '/v1/auth');
-  const auths = () => recorder.sent.filter((request) => request.url.pathname === '/v1/auth');
+  const business = () => recorder.exchanges.filter((request) => request.url.pathname !== '/v1/auth');
+  const auths = () => recorder.exchanges.filter((request) => request.url.pathname === '/v1/auth');
 
   it('made every call of §4 once, plus one cached token for the business calls', () => {
     expect(
-      recorder.sent.map((r) => `${r.method} ${r.url.pathname.replace(/[0-9a-f-]{36}|LNK-\w+/, ':id')}`),
+      recorder.exchanges.map((r) => `${r.method} ${r.url.pathname.replace(/[0-9a-f-]{36}|LNK-\w+/, ':id')}`),
     ).toEqual([
       'POST /v1/auth',
       'POST /v1/auth',
@@ -169,7 +84,7 @@ describe('the headers of a whole session (decision 1)', () => {
 
   it('sends X-API-KEY = clientId:hex HMAC-SHA256(secret, clientId) on every call', () => {
     expect(apiKey).toMatch(new RegExp(`^${TEST_CREDENTIALS.clientId}:[0-9a-f]{64}$`));
-    for (const request of recorder.sent) expect(request.headers.get('x-api-key')).toBe(apiKey);
+    for (const request of recorder.exchanges) expect(request.headers.get('x-api-key')).toBe(apiKey);
   });
 
   it('authenticates with POST /v1/auth, body {}, JSON content type and no Authorization', () => {
@@ -191,14 +106,14 @@ describe('the headers of a whole session (decision 1)', () => {
   });
 
   it('sends X-PARTNER-DOMAIN only when configured (here: never), and never X-PARTNER-API, X-PARTNER-DOMAINE or X-Test-Mode', () => {
-    for (const request of recorder.sent) {
+    for (const request of recorder.exchanges) {
       expect(request.headers.has('x-partner-domain')).toBe(false);
       for (const name of FORBIDDEN_HEADERS) expect(request.headers.has(name)).toBe(false);
     }
   });
 
   it('sends a JSON content type with each POST body, and neither body nor content type on GETs', () => {
-    for (const request of recorder.sent) {
+    for (const request of recorder.exchanges) {
       if (request.method === 'POST') {
         expect(request.headers.get('content-type')).toBe('application/json');
         expect(request.body).toBeTypeOf('object');
@@ -219,17 +134,17 @@ describe('with a partner domain (decision 1, 12)', () => {
   it('sends X-PARTNER-DOMAIN on every call, /v1/auth included, and passes the production-like edge', async () => {
     const recorder = recordingFetch();
     const djomy = newClient({ fetch: recorder.fetch, partnerDomain: 'shop.example' });
-    const { transactionId } = await djomy.createGatewayPayment(gatewayPayment());
+    const { transactionId } = await djomy.createGatewayPayment(completeGatewayPayment());
     expect((await djomy.getPaymentStatus(transactionId)).status).toBe('CREATED');
     await djomy.listLinks();
 
-    expect(recorder.sent.map((r) => r.url.pathname)).toEqual([
+    expect(recorder.exchanges.map((r) => r.url.pathname)).toEqual([
       '/v1/auth',
       '/v1/payments/gateway',
       `/v1/payments/${transactionId}/status`,
       '/v1/links',
     ]);
-    for (const request of recorder.sent) {
+    for (const request of recorder.exchanges) {
       expect(request.headers.get('x-partner-domain')).toBe('shop.example');
       for (const name of FORBIDDEN_HEADERS) expect(request.headers.has(name)).toBe(false);
     }
@@ -254,17 +169,17 @@ describe('bodies against the afro.tools input schemas', () => {
   });
 
   it.each([
-    ['OM', GN_PHONE],
-    ['MOMO', GN_PHONE],
-    ['KULU', GN_PHONE],
+    ['OM', PHONES.GN],
+    ['MOMO', PHONES.GN],
+    ['KULU', PHONES.GN],
     ['PAYCARD', '123456789'],
-    ['SOUTRA_MONEY', GN_PHONE],
-    ['YMO', GN_PHONE],
+    ['SOUTRA_MONEY', PHONES.GN],
+    ['YMO', PHONES.GN],
   ] as const)('a %s direct payment validates against create_payment', async (method, payer) => {
     const recorder = recordingFetch();
-    const request = directPayment({ paymentMethod: method, payerIdentifier: payer });
+    const request = completeDirectPayment({ paymentMethod: method, payerIdentifier: payer });
     await newClient({ fetch: recorder.fetch }).createDirectPayment(request);
-    const sent = recorder.sent.find((r) => r.url.pathname === '/v1/payments') as Sent;
+    const sent = recorder.exchanges.find((r) => r.url.pathname === '/v1/payments') as Exchange;
     expect(sent.method).toBe('POST');
     expect(inputSchemaErrors(createPaymentSchema, sent.body)).toEqual([]);
     expect(sent.body).toEqual(request);
@@ -274,18 +189,18 @@ describe('bodies against the afro.tools input schemas', () => {
     const recorder = recordingFetch();
     await newClient({ fetch: recorder.fetch }).createDirectPayment({
       paymentMethod: 'MOMO',
-      payerIdentifier: GN_PHONE,
+      payerIdentifier: PHONES.GN,
       amount: 1000,
       countryCode: 'GN',
       merchantPaymentReference: 'pay_min',
     });
-    const { body } = recorder.sent.find((r) => r.url.pathname === '/v1/payments') as Sent;
+    const { body } = recorder.exchanges.find((r) => r.url.pathname === '/v1/payments') as Exchange;
     expect(inputSchemaErrors(createPaymentSchema, body)).toEqual([]);
     // Stricter than the schema (decision 7): merchantPaymentReference is optional there, always sent here;
     // countryCode may be 2–3 characters there, is two uppercase letters here; no `currency` field.
     expect(body).toEqual({
       paymentMethod: 'MOMO',
-      payerIdentifier: GN_PHONE,
+      payerIdentifier: PHONES.GN,
       amount: 1000,
       countryCode: 'GN',
       merchantPaymentReference: 'pay_min',
@@ -294,9 +209,9 @@ describe('bodies against the afro.tools input schemas', () => {
 
   it('a gateway payment validates against create_payment_gateway, always with payerNumber', async () => {
     const recorder = recordingFetch();
-    const request = gatewayPayment();
+    const request = completeGatewayPayment();
     await newClient({ fetch: recorder.fetch }).createGatewayPayment(request);
-    const sent = recorder.sent.find((r) => r.url.pathname === '/v1/payments/gateway') as Sent;
+    const sent = recorder.exchanges.find((r) => r.url.pathname === '/v1/payments/gateway') as Exchange;
     expect(sent.method).toBe('POST');
     expect(inputSchemaErrors(createGatewaySchema, sent.body)).toEqual([]);
     expect(sent.body).toEqual(request);
@@ -305,11 +220,11 @@ describe('bodies against the afro.tools input schemas', () => {
   it('confirmOTP posts {oneTimePin} to /confirmOTP; it validates against confirm_otp once the path parameter is added', async () => {
     const recorder = recordingFetch();
     const djomy = newClient({ fetch: recorder.fetch });
-    const { transactionId } = await djomy.createDirectPayment(directPayment());
+    const { transactionId } = await djomy.createDirectPayment(completeDirectPayment());
     const { otp } = await sim.payment(transactionId);
     await djomy.confirmOtp(transactionId, otp as string);
 
-    const sent = recorder.sent.at(-1) as Sent;
+    const sent = recorder.exchanges.at(-1) as Exchange;
     expect(sent.method).toBe('POST');
     expect(sent.url.pathname).toBe(`/v1/payments/${transactionId}/confirmOTP`);
     // The schema lists `transactionReference` among its properties, but it is the path parameter
@@ -330,12 +245,12 @@ describe('bodies against the afro.tools input schemas', () => {
   ])('refuses an OTP %s before calling Djomy (the HTTP route strips spaces first)', async (_name, pin) => {
     const recorder = recordingFetch();
     const djomy = newClient({ fetch: recorder.fetch });
-    const { transactionId } = await djomy.createDirectPayment(directPayment());
-    const before = recorder.sent.length;
+    const { transactionId } = await djomy.createDirectPayment(completeDirectPayment());
+    const before = recorder.exchanges.length;
     const error = await rejection(djomy.confirmOtp(transactionId, pin));
     expect(error).toMatchObject({ kind: 'refused', operation: 'confirmOtp', status: undefined });
     expect(error.fieldErrors).toEqual([expect.stringMatching(/^oneTimePin: /)]);
-    expect(recorder.sent.length).toBe(before);
+    expect(recorder.exchanges.length).toBe(before);
     expect((await sim.counters()).confirmOtp).toBe(0);
   });
 
@@ -344,7 +259,7 @@ describe('bodies against the afro.tools input schemas', () => {
     amountToPay: 75_000,
     linkName: 'Facture 17',
     description: 'Réparation',
-    phoneNumber: GN_PHONE,
+    phoneNumber: PHONES.GN,
     sendSms: true,
     usageType: 'UNIQUE',
     expiresAt: '2099-01-01T00:00:00Z',
@@ -366,7 +281,7 @@ describe('bodies against the afro.tools input schemas', () => {
   ])('%s validates against create_payment_link', async (_name, request) => {
     const recorder = recordingFetch();
     await newClient({ fetch: recorder.fetch }).createLink(request);
-    const sent = recorder.sent.find((r) => r.url.pathname === '/v1/links') as Sent;
+    const sent = recorder.exchanges.find((r) => r.url.pathname === '/v1/links') as Exchange;
     expect(sent.method).toBe('POST');
     expect(inputSchemaErrors(createLinkSchema, sent.body)).toEqual([]);
     expect(sent.body).toEqual(request);
@@ -379,18 +294,18 @@ describe('bodies against the afro.tools input schemas', () => {
     const recorder = recordingFetch();
     const error = await rejection(newClient({ fetch: recorder.fetch }).createLink(request));
     expect(error.kind).toBe('refused');
-    expect(recorder.sent.filter((r) => r.url.pathname === '/v1/links')).toEqual([]);
+    expect(recorder.exchanges.filter((r) => r.url.pathname === '/v1/links')).toEqual([]);
   });
 
   it.each([
-    ['CARD on a direct payment', () => directPayment({ paymentMethod: 'CARD' as 'OM' })],
-    ['a lowercase country code', () => directPayment({ countryCode: 'gn' })],
-    ['a GNF amount with decimals', () => directPayment({ amount: 1000.5 })],
-    ['nested metadata', () => directPayment({ metadata: { order: { id: 1 } } as never })],
-    ['a description over 255 characters', () => directPayment({ description: 'x'.repeat(256) })],
+    ['CARD on a direct payment', () => completeDirectPayment({ paymentMethod: 'CARD' as 'OM' })],
+    ['a lowercase country code', () => completeDirectPayment({ countryCode: 'gn' })],
+    ['a GNF amount with decimals', () => completeDirectPayment({ amount: 1000.5 })],
+    ['nested metadata', () => completeDirectPayment({ metadata: { order: { id: 1 } } as never })],
+    ['a description over 255 characters', () => completeDirectPayment({ description: 'x'.repeat(256) })],
     [
       'a field §13 does not list (currency)',
-      () => ({ ...directPayment(), currency: 'GNF' }) as DirectPaymentRequest,
+      () => ({ ...completeDirectPayment(), currency: 'GNF' }) as DirectPaymentRequest,
     ],
   ])('refuses %s before sending', async (_name, request) => {
     const recorder = recordingFetch();
@@ -400,6 +315,6 @@ describe('bodies against the afro.tools input schemas', () => {
       operation: 'createDirectPayment',
       detail: 'invalid request',
     });
-    expect(recorder.sent).toEqual([]);
+    expect(recorder.exchanges).toEqual([]);
   });
 });

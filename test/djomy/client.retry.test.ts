@@ -4,58 +4,20 @@
  * retry only when Djomy certainly did nothing (429, 503), never after a
  * timeout or another 5xx, so the payer never gets a second prompt.
  */
-import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DjomyClient, type DjomyClientOptions } from '../../src/djomy/client.ts';
-import { DjomyError } from '../../src/djomy/errors.ts';
-import type { DirectPaymentRequest } from '../../src/djomy/schemas.ts';
-import { TokenCache } from '../../src/djomy/token-cache.ts';
-import { TEST_CREDENTIALS } from '../support/constants.ts';
-import { type Counters, type FaultSpecInput, SIM_ORIGIN, sim } from '../support/sim.ts';
+import type { DjomyClient } from '../../src/djomy/client.ts';
+import { directPayment, newClient, rejection } from '../support/djomy-client.ts';
+import { type Counters, type FaultSpecInput, sim } from '../support/sim.ts';
 
-// ── Helpers (kept per file: test/djomy only holds test files) ────────────────
-
-function newClient(options: Partial<DjomyClientOptions> = {}): DjomyClient {
-  return new DjomyClient({
-    baseUrl: SIM_ORIGIN,
-    clientId: TEST_CREDENTIALS.clientId,
-    clientSecret: TEST_CREDENTIALS.clientSecret,
-    partnerDomain: null,
-    timeoutMs: 300,
-    tokens: new TokenCache(env.TOKENS, `djomy-token:test:${crypto.randomUUID()}`),
-    backoffMs: 10,
-    ...options,
-  });
-}
-
-function directPayment(overrides: Partial<DirectPaymentRequest> = {}): DirectPaymentRequest {
-  return {
-    paymentMethod: 'OM',
-    payerIdentifier: '00224620123456',
-    amount: 25_000,
-    countryCode: 'GN',
-    merchantPaymentReference: `pay_${crypto.randomUUID()}`,
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DjomyError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof DjomyError)) throw new Error(`expected a DjomyError, got ${String(error)}`);
-  return error;
-}
+/** The client's timeout: a `timeout` fault hangs 1.5 s, well past it. */
+const TIMEOUT_MS = 300;
 
 type FaultKind = NonNullable<FaultSpecInput['rules']>[number]['kind'];
 
-/** `times` faults of `kind` on `endpoint`; a timeout hangs 1.5 s, well past the client's 300 ms. */
+/** `times` faults of `kind` on `endpoint`; a timeout hangs 1.5 s, well past the client's `TIMEOUT_MS`. */
 function faults(endpoint: keyof Omit<Counters, 'total'>, kind: FaultKind, times?: number) {
   return sim.faults({ hangMs: 1500, rules: [{ endpoint, kind, rate: 1, ...(times && { times }) }] });
 }
-
-// ─────────────────────────────────────────────────────────────────────────────
 
 const TRANSIENT: FaultKind[] = ['500', '502', '503', '429', 'html500', 'truncated', 'timeout'];
 
@@ -64,7 +26,7 @@ let djomy: DjomyClient;
 beforeEach(async () => {
   await sim.reset();
   await sim.config({ webhookUrl: null });
-  djomy = newClient();
+  djomy = newClient({ timeoutMs: TIMEOUT_MS });
 });
 
 /** A payment and a token, then counters at zero. */
@@ -103,7 +65,9 @@ describe('GET calls retry every transient fault', () => {
   it('tries as many times as `attempts` says', async () => {
     const transactionId = await ready();
     await faults('status', '500');
-    const error = await rejection(newClient({ attempts: 5 }).getPaymentStatus(transactionId));
+    const error = await rejection(
+      newClient({ timeoutMs: TIMEOUT_MS, attempts: 5 }).getPaymentStatus(transactionId),
+    );
     expect(error.kind).toBe('server');
     // A fresh client: one /v1/auth, then five tries.
     expect(await sim.counters()).toMatchObject({ auth: 1, status: 5 });

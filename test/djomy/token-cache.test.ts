@@ -6,6 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { type IssuedToken, TokenCache, type TokenKv } from '../../src/djomy/token-cache.ts';
+import { freshKey } from '../support/djomy-client.ts';
 
 const SECOND = 1000;
 
@@ -24,8 +25,6 @@ function issuer(lifetimeSeconds = 3600) {
   let issued = 0;
   return vi.fn(async (): Promise<IssuedToken> => ({ accessToken: `token-${++issued}`, lifetimeSeconds }));
 }
-
-const freshKey = () => `djomy-token:test:token-cache:${crypto.randomUUID()}`;
 
 async function stored(key: string): Promise<{ accessToken: string; usableUntil: number } | null> {
   return env.TOKENS.get(key, 'json');

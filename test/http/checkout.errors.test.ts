@@ -1,19 +1,15 @@
-import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sim } from '../support/sim.ts';
 import {
   admin,
   call,
+  countPayments,
   directOrder,
   gatewayOrder,
   json,
   seedCatalog,
   transactionOf,
 } from '../support/worker.ts';
-
-async function countPayments(): Promise<number> {
-  return (await env.DB.prepare('SELECT count(*) AS n FROM payments').first<{ n: number }>())?.n ?? 0;
-}
 
 async function simPaymentsFor(paymentId: string) {
   return (await sim.payments()).filter((p) => p.merchantPaymentReference === paymentId);

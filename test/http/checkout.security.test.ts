@@ -1,12 +1,7 @@
-import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEST_CREDENTIALS } from '../support/constants.ts';
 import { sim } from '../support/sim.ts';
-import { admin, call, gatewayOrder, SHOP, seedCatalog } from '../support/worker.ts';
-
-async function countPayments(): Promise<number> {
-  return (await env.DB.prepare('SELECT count(*) AS n FROM payments').first<{ n: number }>())?.n ?? 0;
-}
+import { admin, call, countPayments, gatewayOrder, SHOP, seedCatalog } from '../support/worker.ts';
 
 beforeAll(async () => {
   await sim.reset();

@@ -1,8 +1,9 @@
 /**
  * Calls the Worker under test through its real `fetch`, as a browser, a
- * site's server or an admin would, plus the waits that queue-driven tests need.
+ * site's server or an admin would, plus the waits that queue-driven tests need
+ * and a look at the ledger (D1) to check what a request wrote.
  */
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { TEST_CREDENTIALS, TEST_HOSTS } from './constants.ts';
 
 export const EDGE = `http://${TEST_HOSTS.edge}`;
@@ -97,6 +98,11 @@ export async function transactionOf(paymentId: string): Promise<string> {
   const { payment } = await json(admin(`/api/admin/payments/${paymentId}`));
   if (!payment.transactionId) throw new Error(`payment ${paymentId} has no transaction`);
   return payment.transactionId;
+}
+
+/** How many payments the ledger holds: compare before and after to see that a request wrote none. */
+export async function countPayments(): Promise<number> {
+  return (await env.DB.prepare('SELECT count(*) AS n FROM payments').first<{ n: number }>())?.n ?? 0;
 }
 
 /** Polls `check` until it returns a truthy value (queues and webhooks are asynchronous). */
