@@ -1,12 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sim } from '../support/sim.ts';
-import { admin, call, gatewayOrder, json, seedCatalog, transactionOf } from '../support/worker.ts';
+import { admin, call, freshStart, gatewayOrder, json, transactionOf } from '../support/worker.ts';
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 describe('payments', () => {
   it('pages newest first with a cursor that stays stable while payments are added', async () => {

@@ -5,9 +5,9 @@ import {
   call,
   countPayments,
   directOrder,
+  freshStart,
   gatewayOrder,
   json,
-  seedCatalog,
   transactionOf,
 } from '../support/worker.ts';
 
@@ -15,11 +15,7 @@ async function simPaymentsFor(paymentId: string) {
   return (await sim.payments()).filter((p) => p.merchantPaymentReference === paymentId);
 }
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 afterEach(() => sim.clearFaults());
 

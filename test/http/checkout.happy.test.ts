@@ -4,18 +4,15 @@ import {
   admin,
   call,
   directOrder,
+  freshStart,
   gatewayOrder,
   json,
   SHOP,
-  seedCatalog,
   transactionOf,
   waitFor,
 } from '../support/worker.ts';
 
-beforeAll(async () => {
-  await sim.reset();
-  await seedCatalog();
-});
+beforeAll(() => freshStart({ simWebhooks: true }));
 
 describe('the catalog', () => {
   it('lists active products with their prices', async () => {
@@ -167,13 +164,25 @@ describe('Idempotency-Key', () => {
 
 describe('polling the public view', () => {
   it('a crowd of polls makes at most one Djomy call, and the view carries no phone number', async () => {
-    const { id } = await json(call('/api/payments', { method: 'POST', json: directOrder({ paymentMethod: 'SOUTRA_MONEY' }) }));
+    const { id } = await json(
+      call('/api/payments', { method: 'POST', json: directOrder({ paymentMethod: 'SOUTRA_MONEY' }) }),
+    );
     await sim.resetCounters();
     const views = await Promise.all(Array.from({ length: 20 }, () => json(call(`/api/payments/${id}`))));
     expect((await sim.counters()).status).toBeLessThanOrEqual(1);
     for (const view of views) {
       expect(Object.keys(view).sort()).toEqual(
-        ['amount', 'currency', 'flow', 'id', 'paid', 'paymentMethod', 'reference', 'status', 'updatedAt'].sort(),
+        [
+          'amount',
+          'currency',
+          'flow',
+          'id',
+          'paid',
+          'paymentMethod',
+          'reference',
+          'status',
+          'updatedAt',
+        ].sort(),
       );
     }
     expect(JSON.stringify(views)).not.toContain('622123456');
@@ -181,7 +190,10 @@ describe('polling the public view', () => {
 
   it('without success or cancel URLs, /return shows the verified result itself', async () => {
     const { id } = await json(
-      call('/api/payments', { method: 'POST', json: gatewayOrder({ successUrl: undefined, cancelUrl: undefined }) }),
+      call('/api/payments', {
+        method: 'POST',
+        json: gatewayOrder({ successUrl: undefined, cancelUrl: undefined }),
+      }),
     );
     await sim.complete(await transactionOf(id), 'SUCCESS');
     const page = await call(`/return/${id}`);
@@ -191,4 +203,3 @@ describe('polling the public view', () => {
     expect(html).toContain('SUCCESS');
   });
 });
-

@@ -1,13 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEST_CREDENTIALS } from '../support/constants.ts';
 import { sim } from '../support/sim.ts';
-import { admin, call, countPayments, gatewayOrder, SHOP, seedCatalog } from '../support/worker.ts';
+import { admin, call, countPayments, freshStart, gatewayOrder, SHOP } from '../support/worker.ts';
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 afterEach(() => vi.restoreAllMocks());
 

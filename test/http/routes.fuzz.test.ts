@@ -8,8 +8,7 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CREDENTIALS } from '../support/constants.ts';
-import { sim } from '../support/sim.ts';
-import { call, directOrder, gatewayOrder, SHOP, seedCatalog } from '../support/worker.ts';
+import { call, directOrder, freshStart, gatewayOrder, SHOP } from '../support/worker.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 
@@ -131,11 +130,7 @@ const path = fc.oneof(
     .map((parts) => `/${parts.map((p) => encodeURIComponent(p)).join('/')}`),
 );
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 describe('whatever a client sends', () => {
   it('POST /api/payments never answers 5xx; a rejection is problem+json and writes nothing', async () => {

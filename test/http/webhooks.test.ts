@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../src/djomy/signature.ts';
 import { TEST_CREDENTIALS } from '../support/constants.ts';
 import { sim } from '../support/sim.ts';
-import { admin, call, gatewayOrder, json, seedCatalog, transactionOf, waitFor } from '../support/worker.ts';
+import { admin, call, freshStart, gatewayOrder, json, transactionOf, waitFor } from '../support/worker.ts';
 
 const secret = TEST_CREDENTIALS.clientSecret;
 
@@ -45,11 +45,7 @@ async function paidPayment(): Promise<{ id: string; transactionId: string }> {
   return { id, transactionId: await transactionOf(id) };
 }
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 describe('POST /webhooks/djomy', () => {
   it('answers GET for the dashboard check', async () => {

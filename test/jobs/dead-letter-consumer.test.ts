@@ -2,14 +2,9 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { beforeAll, expect, it } from 'vitest';
 import worker from '../../src/index.ts';
-import { sim } from '../support/sim.ts';
-import { admin, call, gatewayOrder, json, seedCatalog } from '../support/worker.ts';
+import { admin, call, freshStart, gatewayOrder, json } from '../support/worker.ts';
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 it('records jobs that exhausted their retries with the last error seen, and leaves the payment to the cron', async () => {
   const { id } = await json(call('/api/payments', { method: 'POST', json: gatewayOrder() }));

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../src/index.ts';
 import { sim } from '../support/sim.ts';
-import { admin, call, gatewayOrder, json, seedCatalog, transactionOf, waitFor } from '../support/worker.ts';
+import { admin, call, freshStart, gatewayOrder, json, transactionOf, waitFor } from '../support/worker.ts';
 
 let sequence = 0;
 
@@ -50,11 +50,7 @@ async function settled(status: 'SUCCESS' | 'FAILED' = 'SUCCESS'): Promise<{ id: 
   return { id, row };
 }
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 afterEach(() => sim.config({ merchantResponse: { status: 200, failRate: 0 } }));
 

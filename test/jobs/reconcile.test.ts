@@ -7,9 +7,9 @@ import {
   admin,
   call,
   directOrder,
+  freshStart,
   gatewayOrder,
   json,
-  seedCatalog,
   transactionOf,
   waitFor,
 } from '../support/worker.ts';
@@ -34,11 +34,7 @@ async function ledger(id: string) {
   return (await json(admin(`/api/admin/payments/${id}`))).payment;
 }
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 afterEach(() => sim.clearFaults());
 

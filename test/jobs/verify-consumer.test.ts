@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import worker from '../../src/index.ts';
 import { sim } from '../support/sim.ts';
-import { admin, call, gatewayOrder, json, seedCatalog, transactionOf } from '../support/worker.ts';
+import { admin, call, freshStart, gatewayOrder, json, transactionOf } from '../support/worker.ts';
 
 let sequence = 0;
 
@@ -29,11 +29,7 @@ async function deadLetters() {
   }[];
 }
 
-beforeAll(async () => {
-  await sim.reset();
-  await sim.config({ webhookUrl: null });
-  await seedCatalog();
-});
+beforeAll(() => freshStart());
 
 beforeEach(() => sim.clearFaults());
 

@@ -5,6 +5,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { TEST_CREDENTIALS, TEST_HOSTS } from './constants.ts';
+import { sim } from './sim.ts';
 
 export const EDGE = `http://${TEST_HOSTS.edge}`;
 export const SHOP = `https://${TEST_HOSTS.shop}`;
@@ -56,6 +57,18 @@ export const CATALOG = [
   { sku: 'cap', name: 'Casquette', amount: 30_000 },
   { sku: 'mug', name: 'Tasse', amount: 15_000 },
 ] as const;
+
+/**
+ * The start of every test file that talks to the simulator: it is one process
+ * shared by all files, so reset it; keep its webhooks off unless the file
+ * tests them (they would call back into the Worker and move counters); seed
+ * the catalog (D1 is fresh per file).
+ */
+export async function freshStart({ simWebhooks = false } = {}): Promise<void> {
+  await sim.reset();
+  if (!simWebhooks) await sim.config({ webhookUrl: null });
+  await seedCatalog();
+}
 
 export async function seedCatalog(): Promise<void> {
   for (const product of CATALOG) {
