@@ -20,9 +20,10 @@ function tokenCacheFor(kv: KVNamespace, key: string): TokenCache {
 }
 
 /**
- * @example const deps = buildDeps(env, log)
+ * @param ctx the invocation's context, for work that may finish after the answer
+ * @example const deps = buildDeps(env, log, ctx)
  */
-export function buildDeps(env: Env, log: Logger): PaymentDeps {
+export function buildDeps(env: Env, log: Logger, ctx?: Pick<ExecutionContext, 'waitUntil'>): PaymentDeps {
   const { config } = loadConfig(env);
   const djomy = config.djomy
     ? new DjomyClient({
@@ -38,5 +39,6 @@ export function buildDeps(env: Env, log: Logger): PaymentDeps {
     notifyQueue: env.NOTIFY_QUEUE,
     log,
     now: Date.now,
+    defer: (task) => (ctx ? ctx.waitUntil(task) : void task),
   };
 }

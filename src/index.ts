@@ -18,13 +18,13 @@ import { createLogger } from './lib/log.ts';
 const app = createApp();
 
 /** Messages of one batch handled at once: enough to hide Djomy latency, few enough not to be rate limited. */
-const BATCH_CONCURRENCY = 20;
+const BATCH_CONCURRENCY = 25;
 
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env, _ctx) {
-    const deps = buildDeps(env, createLogger({ batch: randomId('batch_', 8), queue: batch.queue }));
+  async queue(batch, env, ctx) {
+    const deps = buildDeps(env, createLogger({ batch: randomId('batch_', 8), queue: batch.queue }), ctx);
     const handle =
       batch.queue === 'djomy-verify'
         ? (message: Message<unknown>) => handleVerifyMessage(deps, message)
@@ -35,7 +35,7 @@ export default {
     await forEachConcurrently(batch.messages, BATCH_CONCURRENCY, handle);
   },
 
-  async scheduled(_controller, env, _ctx) {
-    await reconcile(buildDeps(env, createLogger({ cron: randomId('cron_', 8) })));
+  async scheduled(_controller, env, ctx) {
+    await reconcile(buildDeps(env, createLogger({ cron: randomId('cron_', 8) }), ctx));
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -11,11 +11,11 @@
  *    older than `OUTBOX_GIVE_UP`.
  */
 import { describeError } from '../lib/log.ts';
+import { commitTransition } from '../payments/commit-transition.ts';
 import { adoptFromDjomyList } from '../payments/create-payment.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
 import { CRON_VERIFY_IDLE } from '../payments/lifetimes.ts';
 import { closeInLedger } from '../payments/status.ts';
-import { commit } from '../payments/verify-payment.ts';
 import { listStuckOutbox, recordDelivery } from '../store/outbox.ts';
 import { listOpenPayments } from '../store/payments.ts';
 import type { NotifyJob, VerifyJob } from './messages.ts';
@@ -80,7 +80,12 @@ export async function reconcile(deps: PaymentDeps): Promise<ReconcileReport> {
     }
     if (now > payment.expiresAt) {
       const close = closeInLedger(payment, 'never_created_at_djomy');
-      if (close.change && (await commit(deps, payment, close, 'cron', now, false))) report.closed++;
+      if (
+        close.change &&
+        (await commitTransition(deps, payment, close, { source: 'cron', now, verified: false }))
+      ) {
+        report.closed++;
+      }
     }
   }
   await sendAll(deps.verifyQueue, verify);

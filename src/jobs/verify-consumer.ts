@@ -14,11 +14,12 @@
  */
 import { DjomyError } from '../djomy/errors.ts';
 import { describeError } from '../lib/log.ts';
+import { commitTransition } from '../payments/commit-transition.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
 import { CLOSE_AFTER_EXPIRY, YOUNG_VERIFY_DELAYS_SECONDS } from '../payments/lifetimes.ts';
 import type { Payment } from '../payments/payment.ts';
 import { closeInLedger, isTerminal } from '../payments/status.ts';
-import { commit, NotAtDjomyError, verifyPayment, verifyTransaction } from '../payments/verify-payment.ts';
+import { NotAtDjomyError, verifyPayment, verifyTransaction } from '../payments/verify-payment.ts';
 import { recordDeadLetter } from '../store/dead-letters.ts';
 import { getPayment, getPaymentByTransaction, recordVerifyError } from '../store/payments.ts';
 import { retryDelaySeconds } from './backoff.ts';
@@ -71,7 +72,7 @@ async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
   }
   if (job.source === 'cron' && !isTerminal(payment.status) && now > payment.expiresAt + CLOSE_AFTER_EXPIRY) {
     const close = closeInLedger(payment, 'open_at_djomy_long_after_expiry');
-    if (close.change) await commit(deps, payment, close, 'cron', now, false);
+    if (close.change) await commitTransition(deps, payment, close, { source: 'cron', now, verified: false });
     return;
   }
   const round = (job.round ?? 0) + 1;

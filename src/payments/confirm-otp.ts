@@ -1,13 +1,14 @@
 /**
  * The OTP step of the direct flow (SPEC §3, decisions 3–4): forward the
- * payer's code to Djomy's confirmOTP, record the status hint, and queue a
- * verify, which alone can make the payment paid.
+ * payer's code to Djomy's confirmOTP, record the status hint, then verify,
+ * which alone can make the payment paid.
  */
 import { DjomyError } from '../djomy/errors.ts';
+import { commitTransition } from './commit-transition.ts';
 import type { PaymentDeps } from './deps.ts';
 import type { Payment } from './payment.ts';
-import { isTerminal, judgeHint } from './status.ts';
-import { commit } from './verify-payment.ts';
+import { afterTransition, isTerminal, judgeHint } from './status.ts';
+import { verifyPayment } from './verify-payment.ts';
 
 export type OtpOutcome =
   | { kind: 'accepted'; payment: Payment }
@@ -38,13 +39,29 @@ export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: strin
   let current = payment;
   const now = deps.now();
   const transition = judgeHint(payment, hint);
-  if (transition.change && (await commit(deps, payment, transition, 'otp', now, false))) {
-    current = { ...payment, status: transition.to, version: payment.version + 1, updatedAt: now };
+  if (
+    transition.change &&
+    (await commitTransition(deps, payment, transition, { source: 'otp', now, verified: false }))
+  ) {
+    current = afterTransition(payment, transition, now);
   }
-  await deps.verifyQueue
-    .send({ type: 'verify', paymentId: payment.id, source: 'otp' })
-    .catch((error: unknown) => {
-      deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) });
-    });
+  // Djomy usually knows the outcome once the code is accepted: verify now, so
+  // the payer sees it at once and the webhook that follows finds nothing left
+  // to check (one status call instead of two). Still open, or Djomy did not
+  // answer: a queued verify follows up.
+  try {
+    current = (await verifyPayment(deps, current, 'otp')).payment;
+  } catch (error) {
+    deps.log.warn('verify after OTP failed; queued instead', { paymentId: payment.id, error: String(error) });
+  }
+  if (!isTerminal(current.status)) {
+    deps.defer(
+      deps.verifyQueue
+        .send({ type: 'verify', paymentId: payment.id, source: 'otp' }, { delaySeconds: 5 })
+        .catch((error: unknown) =>
+          deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) }),
+        ),
+    );
+  }
   return { kind: 'accepted', payment: current };
 }

@@ -20,12 +20,12 @@ import { sha256Hex } from '../lib/crypto.ts';
 import { eventInsert } from '../store/events.ts';
 import { findIdempotencyKey, idempotencyKeyInsert } from '../store/idempotency.ts';
 import { getPayment, paymentInsert, recordCreateError, recordDjomyCreation } from '../store/payments.ts';
+import { commitTransition } from './commit-transition.ts';
 import type { PaymentDeps } from './deps.ts';
 import { PAYMENT_LIFETIME, YOUNG_VERIFY_DELAYS_SECONDS } from './lifetimes.ts';
 import { type CreateError, type Metadata, newPaymentId, type Payment } from './payment.ts';
 import { type FieldError, priceOrder } from './pricing.ts';
-import { judgeHint } from './status.ts';
-import { commit } from './verify-payment.ts';
+import { afterTransition, judgeHint } from './status.ts';
 
 export interface CreatePaymentCommand {
   flow: 'gateway' | 'direct';
@@ -81,12 +81,14 @@ export async function createPayment(
   command: CreatePaymentCommand,
 ): Promise<CreateOutcome> {
   const requestHash = await fingerprint(command);
-  if (command.idempotencyKey) {
-    const earlier = await replay(deps, command, requestHash);
-    if (earlier) return earlier;
-  }
+  // The key is claimed optimistically by the INSERT batch below: a retry finds
+  // it taken and replays, so a first attempt costs no extra D1 read.
   const priced = await priceOrder(deps.db, deps.config, command);
-  if (!priced.ok) return { kind: 'invalid', errors: priced.errors };
+  if (!priced.ok) {
+    // A catalog change must not turn the replay of an earlier answer into a 400.
+    const earlier = command.idempotencyKey ? await replay(deps, command, requestHash) : null;
+    return earlier ?? { kind: 'invalid', errors: priced.errors };
+  }
 
   const now = deps.now();
   const payment: Payment = {
@@ -142,7 +144,8 @@ export async function createPayment(
   try {
     await deps.db.batch(statements);
   } catch (error) {
-    // The batch is one transaction: if a concurrent request claimed the key first, nothing was written.
+    // The batch is one transaction: if the key was claimed before (a retry or a
+    // concurrent request), nothing was written; answer as the first request did.
     const earlier = command.idempotencyKey ? await replay(deps, command, requestHash) : null;
     if (earlier) return earlier;
     throw error;
@@ -244,23 +247,23 @@ async function createAtDjomy(deps: PaymentDeps, payment: Payment, publicUrl: str
             payerIdentifier: payment.payerPhone as string,
           });
     const now = deps.now();
-    await recordDjomyCreation(
-      deps.db,
-      payment.id,
-      { transactionId: created.transactionId, nextUrl: created.redirectUrl },
-      now,
-    );
-    let current: Payment = {
-      ...payment,
-      transactionId: created.transactionId,
-      nextUrl: created.redirectUrl,
-      createError: null,
-    };
+    const answer = { transactionId: created.transactionId, nextUrl: created.redirectUrl };
+    let current: Payment = { ...payment, ...answer, createError: null };
     const hint = judgeHint(current, created.status);
-    if (hint.change && (await commit(deps, current, hint, 'create', now, false))) {
-      current = { ...current, status: hint.to, version: current.version + 1, updatedAt: now };
+    if (
+      hint.change &&
+      (await commitTransition(deps, payment, hint, {
+        source: 'create',
+        now,
+        verified: false,
+        created: answer,
+      }))
+    ) {
+      current = afterTransition(current, hint, now);
+    } else {
+      await recordDjomyCreation(deps.db, payment.id, answer, now);
     }
-    await scheduleFirstVerify(deps, current);
+    deps.defer(scheduleFirstVerify(deps, current));
     return { kind: 'created', payment: current, replay: false };
   } catch (error) {
     if (!(error instanceof DjomyError)) throw error;

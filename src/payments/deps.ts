@@ -13,4 +13,9 @@ export interface PaymentDeps {
   notifyQueue: Queue<NotifyJob>;
   log: Logger;
   now(): number;
+  /**
+   * Runs work the answer need not wait for (`ctx.waitUntil`): queueing a
+   * notification or a later check, which the cron also covers if it fails.
+   */
+  defer(task: Promise<unknown>): void;
 }

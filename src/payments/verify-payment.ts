@@ -10,21 +10,20 @@ import { CURRENCY_BY_COUNTRY, isoCurrency } from '../djomy/currency.ts';
 import { DjomyError } from '../djomy/errors.ts';
 import type { DjomyPaymentStatus } from '../djomy/schemas.ts';
 import type { EventSource } from '../jobs/messages.ts';
-import { draftOutboxEvent } from '../notify/outbox-event.ts';
 import { eventInsert } from '../store/events.ts';
 import { getLink } from '../store/links.ts';
 import {
-  applyTransition,
   getPayment,
   getPaymentByTransaction,
   paymentInsert,
   recordDjomyCreation,
   recordVerified,
 } from '../store/payments.ts';
+import { commitTransition } from './commit-transition.ts';
 import type { PaymentDeps } from './deps.ts';
 import { PAYMENT_LIFETIME } from './lifetimes.ts';
 import { newPaymentId, PAYMENT_ID_PATTERN, type Payment } from './payment.ts';
-import { afterTransition, judgeVerifiedStatus, type Transition } from './status.ts';
+import { afterTransition, judgeVerifiedStatus } from './status.ts';
 
 export interface VerifyOutcome {
   payment: Payment;
@@ -85,7 +84,7 @@ export async function applyDjomyStatus(
         changed: false,
       };
     }
-    if (await commit(deps, current, transition, source, now, true)) {
+    if (await commitTransition(deps, current, transition, { source, now, verified: true })) {
       return { payment: afterTransition(current, transition, now), changed: true };
     }
     const fresh = await getPayment(deps.db, current.id);
@@ -93,43 +92,6 @@ export async function applyDjomyStatus(
     current = fresh;
   }
   throw new Error(`payment ${payment.id}: too much contention`);
-}
-
-/**
- * Writes a transition with its event and, when the merchant is to be told,
- * its outbox row; then enqueues the delivery. A failed enqueue is only
- * logged: the cron finds pending outbox rows.
- */
-export async function commit(
-  deps: PaymentDeps,
-  payment: Payment,
-  transition: Extract<Transition, { change: true }>,
-  source: EventSource,
-  now: number,
-  verified: boolean,
-): Promise<boolean> {
-  const outbox =
-    transition.notify && deps.config.merchantWebhook
-      ? draftOutboxEvent(afterTransition(payment, transition, now), transition.notify, now)
-      : null;
-  const applied = await applyTransition(deps.db, payment, transition, source, now, { verified, outbox });
-  if (applied) {
-    deps.log.info('payment status changed', {
-      paymentId: payment.id,
-      from: payment.status,
-      to: transition.to,
-      source,
-    });
-    if (outbox) {
-      await deps.notifyQueue.send({ type: 'notify', outboxId: outbox.id }).catch((error: unknown) => {
-        deps.log.warn('notify enqueue failed; the cron will retry', {
-          outboxId: outbox.id,
-          error: String(error),
-        });
-      });
-    }
-  }
-  return applied;
 }
 
 /**

@@ -224,18 +224,19 @@ export async function recordVerifyError(db: D1Database, id: string, error: strin
 
 /**
  * Claims the right to verify now: true for at most one caller per `interval`
- * per payment, so a crowd of browser polls makes at most one Djomy call.
+ * per payment, so a crowd of browser polls makes at most one Djomy call. The
+ * interval runs from the last check; with `countFromCreation`, a payment never
+ * checked waits one interval after its creation too (a poll right after
+ * create has nothing to learn).
  */
 export async function claimVerify(
   db: D1Database,
   id: string,
-  now: number,
-  interval: number,
+  { now, interval, countFromCreation }: { now: number; interval: number; countFromCreation: boolean },
 ): Promise<boolean> {
+  const last = countFromCreation ? 'coalesce(verified_at, created_at)' : 'coalesce(verified_at, 0)';
   const result = await db
-    .prepare(
-      'UPDATE payments SET verified_at = ?2 WHERE id = ?1 AND (verified_at IS NULL OR verified_at <= ?3)',
-    )
+    .prepare(`UPDATE payments SET verified_at = ?2 WHERE id = ?1 AND ${last} <= ?3`)
     .bind(id, now, now - interval)
     .run();
   return result.meta.changes === 1;
@@ -252,7 +253,12 @@ export async function applyTransition(
   transition: Extract<Transition, { change: true }>,
   source: EventSource,
   now: number,
-  options: { verified: boolean; outbox: OutboxDraft | null },
+  options: {
+    verified: boolean;
+    outbox: OutboxDraft | null;
+    /** Also record Djomy's creation answer (one write instead of two). */
+    created?: { transactionId: string; nextUrl: string | null };
+  },
 ): Promise<boolean> {
   const s = transition.settlement;
   const guard = randomId('tr_', 12);
@@ -264,6 +270,8 @@ export async function applyTransition(
          close_reason = coalesce(?10, close_reason),
          verify_count = verify_count + ?11, verified_at = CASE WHEN ?11 THEN ?12 ELSE verified_at END,
          last_error = CASE WHEN ?11 THEN NULL ELSE last_error END,
+         transaction_id = coalesce(transaction_id, ?14), next_url = coalesce(?15, next_url),
+         create_error = CASE WHEN ?14 IS NULL THEN create_error ELSE NULL END,
          version = version + 1, transition_id = ?13, updated_at = ?12
        WHERE id = ?1 AND version = ?2`,
     )
@@ -281,6 +289,8 @@ export async function applyTransition(
       options.verified ? 1 : 0,
       now,
       guard,
+      options.created?.transactionId ?? null,
+      options.created?.nextUrl ?? null,
     );
   const statements = [
     update,

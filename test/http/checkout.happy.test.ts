@@ -82,7 +82,7 @@ describe('gateway flow: create → portal → return → paid', () => {
 });
 
 describe('direct flow', () => {
-  it('OM asks for the OTP; the code is confirmed and a verify makes it paid', async () => {
+  it('OM asks for the OTP; once Djomy accepts the code, a verify makes it paid', async () => {
     const created = await json(call('/api/payments', { method: 'POST', json: directOrder() }));
     expect(created).toMatchObject({
       flow: 'direct',
@@ -98,8 +98,10 @@ describe('direct flow', () => {
       json: { otp: truth.otp },
     });
     expect(confirmed.status).toBe(200);
-    expect(await confirmed.json()).toMatchObject({ id: created.id, paid: false });
-    await waitFor(async () => (await json(admin(`/api/admin/payments/${created.id}`))).payment.paid);
+    // The Worker verifies right after Djomy accepts the code: the answer already says paid.
+    expect(await confirmed.json()).toMatchObject({ id: created.id, status: 'SUCCESS', paid: true });
+    const { events } = await json(admin(`/api/admin/payments/${created.id}`));
+    expect(events.at(-1)).toMatchObject({ to: 'SUCCESS', source: 'otp', detail: { djomyStatus: 'SUCCESS' } });
   });
 
   it('KULU gives a URL to open', async () => {

@@ -17,7 +17,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const log = createLogger({ requestId });
   c.set('requestId', requestId);
   c.set('log', log);
-  c.set('deps', buildDeps(c.env, log));
+  c.set('deps', buildDeps(c.env, log, c.executionCtx));
   const started = Date.now();
   await next();
   c.header('X-Request-Id', requestId);

@@ -168,7 +168,7 @@ async function refreshOnPoll(c: AppContext, payment: Payment): Promise<Payment> 
   if (isTerminal(payment.status) || !payment.transactionId) return payment;
   const now = deps.now();
   const interval = Math.min(60_000, Math.max(2 * POLL_VERIFY_INTERVAL, (now - payment.createdAt) / 2));
-  if (!(await claimVerify(deps.db, payment.id, now, interval))) return payment;
+  if (!(await claimVerify(deps.db, payment.id, { now, interval, countFromCreation: true }))) return payment;
   try {
     return (await verifyPayment(deps, payment, 'poll')).payment;
   } catch (error) {

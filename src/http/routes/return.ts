@@ -21,7 +21,9 @@ const RETURN_VERIFY_INTERVAL = 3_000;
 async function settle(c: AppContext, payment: Payment): Promise<Payment> {
   const { deps } = c.var;
   if (isTerminal(payment.status) || !payment.transactionId) return payment;
-  if (!(await claimVerify(deps.db, payment.id, deps.now(), RETURN_VERIFY_INTERVAL))) return payment;
+  // The payer coming back is news: check at once, then at most every few seconds on reloads.
+  const claim = { now: deps.now(), interval: RETURN_VERIFY_INTERVAL, countFromCreation: false };
+  if (!(await claimVerify(deps.db, payment.id, claim))) return payment;
   try {
     return (await verifyPayment(deps, payment, 'return')).payment;
   } catch (error) {

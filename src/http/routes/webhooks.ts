@@ -17,6 +17,7 @@ import { Problem, problems } from '../problem.ts';
 import type { RouteSpec } from '../spec.ts';
 
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
+const WEBHOOK_VERIFY_DELAY_SECONDS = 2;
 
 const storageFailure = () =>
   new Problem({
@@ -60,12 +61,18 @@ export const webhooks = new Hono<AppEnv>()
     if (!recorded) return c.json({ received: true, duplicate: true });
     if (!ignored) {
       try {
-        await deps.verifyQueue.send({
-          type: 'verify',
-          transactionId: event.transactionId as string,
-          source: 'webhook',
-          hint: event.eventType,
-        });
+        // A short delay lets a check already running for the same change (after an OTP, on
+        // the return URL) finish, and duplicate deliveries arrive: the job then finds the
+        // payment settled and makes no Djomy call.
+        await deps.verifyQueue.send(
+          {
+            type: 'verify',
+            transactionId: event.transactionId as string,
+            source: 'webhook',
+            hint: event.eventType,
+          },
+          { delaySeconds: WEBHOOK_VERIFY_DELAY_SECONDS },
+        );
       } catch (error) {
         // Forget the event so that Djomy's retry is processed rather than deduplicated away.
         log.error('verify job not enqueued', { eventId: event.eventId, error: describeError(error) });
