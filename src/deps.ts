@@ -1,22 +1,33 @@
 /**
  * Builds the dependencies of the use cases from the Worker's bindings. The
- * Djomy token cache lives per isolate (module scope), so concurrent requests
- * in one isolate share one token and one refresh.
+ * Djomy client and its token cache live per isolate (module scope), so
+ * concurrent requests in one isolate share one token and one refresh.
  */
 import { DjomyClient } from './djomy/client.ts';
 import { TokenCache } from './djomy/token-cache.ts';
-import { type Env, loadConfig } from './env.ts';
+import { type Config, type Env, loadConfig } from './env.ts';
 import type { Logger } from './lib/log.ts';
 import type { PaymentDeps } from './payments/deps.ts';
 
-const tokenCaches = new WeakMap<KVNamespace, Map<string, TokenCache>>();
+/**
+ * One client (and so one token cache and one X-API-KEY computation) per
+ * isolate and configuration. Keyed by the KV binding too, so that test files,
+ * each with its own storage, never share a cached token.
+ */
+const clients = new WeakMap<KVNamespace, Map<string, DjomyClient>>();
 
-function tokenCacheFor(kv: KVNamespace, key: string): TokenCache {
-  const caches = tokenCaches.get(kv) ?? new Map<string, TokenCache>();
-  tokenCaches.set(kv, caches);
-  const cache = caches.get(key) ?? new TokenCache(kv, key);
-  caches.set(key, cache);
-  return cache;
+function djomyClientFor(kv: KVNamespace, settings: NonNullable<Config['djomy']>): DjomyClient {
+  const key = `${settings.baseUrl}|${settings.clientId}|${settings.partnerDomain ?? ''}|${settings.timeoutMs}`;
+  const byConfig = clients.get(kv) ?? new Map<string, DjomyClient>();
+  clients.set(kv, byConfig);
+  const client =
+    byConfig.get(key) ??
+    new DjomyClient({
+      ...settings,
+      tokens: new TokenCache(kv, `djomy-token:${settings.baseUrl}:${settings.clientId}`),
+    });
+  byConfig.set(key, client);
+  return client;
 }
 
 /**
@@ -25,12 +36,7 @@ function tokenCacheFor(kv: KVNamespace, key: string): TokenCache {
  */
 export function buildDeps(env: Env, log: Logger, ctx?: Pick<ExecutionContext, 'waitUntil'>): PaymentDeps {
   const { config } = loadConfig(env);
-  const djomy = config.djomy
-    ? new DjomyClient({
-        ...config.djomy,
-        tokens: tokenCacheFor(env.TOKENS, `djomy-token:${config.djomy.baseUrl}:${config.djomy.clientId}`),
-      })
-    : null;
+  const djomy = config.djomy ? djomyClientFor(env.TOKENS, config.djomy) : null;
   return {
     db: env.DB,
     djomy,

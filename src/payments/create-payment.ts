@@ -80,7 +80,8 @@ export async function createPayment(
   deps: PaymentDeps,
   command: CreatePaymentCommand,
 ): Promise<CreateOutcome> {
-  const requestHash = await fingerprint(command);
+  // Only a request with an Idempotency-Key needs its fingerprint.
+  const requestHash = command.idempotencyKey ? await fingerprint(command) : '';
   // The key is claimed optimistically by the INSERT batch below: a retry finds
   // it taken and replays, so a first attempt costs no extra D1 read.
   const priced = await priceOrder(deps.db, deps.config, command);
