@@ -1,0 +1,81 @@
+/**
+ * What every measurement gets from the orchestrator (bench/run.ts): its
+ * sizes (full or smoke), a stack, and a way to log. A measurement returns
+ * its figures and the goals it checked.
+ */
+import type { BenchStack } from './lib/stack.ts';
+
+export interface Goal {
+  /** What is measured, e.g. "Webhook ingest throughput vs bare route". */
+  label: string;
+  /** The goal, e.g. "≥ 0.5×". */
+  target: string;
+  /** What this run measured, e.g. "0.62×". */
+  value: string;
+  met: boolean;
+}
+
+export interface Sizes {
+  ingest: {
+    connections: number;
+    /** Target runs, each between two bare runs; the median ratio is the figure. */
+    rounds: number;
+    seconds: number;
+    warmupSeconds: number;
+    profileSeconds: number;
+    paidPayments: number;
+  };
+  checkout: {
+    connections: number;
+    rounds: number;
+    seconds: number;
+    warmupSeconds: number;
+    profileSeconds: number;
+  };
+  economy: { payments: number; concurrency: number };
+  coldAuth: { checkouts: number };
+  verify: { payments: number; jobs: number; latencyMs: number; connections: number };
+  sustained: {
+    probeSeconds: number;
+    startRate: number;
+    maxRate: number;
+    refineSteps: number;
+    seconds: number;
+    paidPayments: number;
+  };
+}
+
+/** `npm run bench`: what BENCHMARKS.md reports (about 5–7 minutes). */
+export const FULL: Sizes = {
+  ingest: { connections: 10, rounds: 3, seconds: 6, warmupSeconds: 2, profileSeconds: 5, paidPayments: 10 },
+  checkout: { connections: 10, rounds: 3, seconds: 6, warmupSeconds: 2, profileSeconds: 5 },
+  economy: { payments: 20, concurrency: 4 },
+  coldAuth: { checkouts: 200 },
+  verify: { payments: 100, jobs: 1000, latencyMs: 50, connections: 10 },
+  sustained: { probeSeconds: 5, startRate: 20, maxRate: 1280, refineSteps: 2, seconds: 60, paidPayments: 10 },
+};
+
+/** `--smoke`: the same code paths with small numbers, for the e2e test. */
+export const SMOKE: Sizes = {
+  ingest: { connections: 4, rounds: 1, seconds: 2, warmupSeconds: 1, profileSeconds: 1, paidPayments: 2 },
+  checkout: { connections: 4, rounds: 1, seconds: 2, warmupSeconds: 1, profileSeconds: 1 },
+  economy: { payments: 2, concurrency: 2 },
+  coldAuth: { checkouts: 20 },
+  verify: { payments: 10, jobs: 100, latencyMs: 50, connections: 4 },
+  sustained: { probeSeconds: 2, startRate: 10, maxRate: 20, refineSteps: 0, seconds: 3, paidPayments: 2 },
+};
+
+export interface BenchContext {
+  smoke: boolean;
+  /** Short id of this run, in every reference and eventId it creates. */
+  runId: string;
+  sizes: Sizes;
+  /**
+   * A stack for one measurement. `fresh` = a new process and an empty state
+   * directory even when the run shares one stack between measurements.
+   */
+  stack(name: string, options?: { fresh?: boolean }): Promise<BenchStack>;
+  /** Hands a stack back (stops it unless it is the shared one). */
+  release(stack: BenchStack): Promise<void>;
+  log(message: string): void;
+}

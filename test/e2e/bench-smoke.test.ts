@@ -1,0 +1,90 @@
+/**
+ * The benchmarks' smoke mode (`node bench/run.ts --smoke`): every
+ * measurement for a few seconds with small numbers, through the same code as
+ * `npm run bench`, on its own stacks (ports 8771–8774, state under
+ * bench/.state/), writing bench/results/smoke.* and never BENCHMARKS.md.
+ * It checks that each measurement produced numbers without errors, not
+ * how fast anything was: this machine's speed is not a test result.
+ */
+import { describe, expect, it } from 'vitest';
+import { failures } from '../../bench/lib/load.ts';
+import { type BenchResults, runBench } from '../../bench/run.ts';
+
+describe('bench smoke mode', () => {
+  let output: BenchResults;
+
+  it('runs every measurement', async () => {
+    output = await runBench({ smoke: true, log: () => {} });
+    expect(output.failed).toEqual({});
+    expect(Object.keys(output.results).sort()).toEqual(
+      ['bundle', 'checkout', 'cold-auth', 'economy', 'ingest', 'sustained', 'verify'].sort(),
+    );
+  }, 600_000);
+
+  it('ingests signed webhooks without errors and loses none', () => {
+    const ingest = output.results.ingest;
+    expect(ingest).toBeDefined();
+    if (!ingest) return;
+    const { median } = ingest.comparison;
+    expect(median.target.stats.requests).toBeGreaterThan(0);
+    expect(median.bareBefore.stats.rps).toBeGreaterThan(0);
+    expect(median.ratio).toBeGreaterThan(0);
+    for (const run of ingest.comparison.runs) expect(failures(run.stats)).toBe(0);
+    expect(ingest.ledger.accepted).toBeGreaterThan(0);
+    expect(ingest.ledger.missing).toBe(0);
+  });
+
+  it('creates checkouts without errors, all in the ledger', () => {
+    const checkout = output.results.checkout;
+    expect(checkout).toBeDefined();
+    if (!checkout) return;
+    const { median } = checkout.comparison;
+    expect(median.target.stats.requests).toBeGreaterThan(0);
+    expect(median.ratio).toBeGreaterThan(0);
+    for (const run of checkout.comparison.runs) expect(failures(run.stats)).toBe(0);
+    expect(checkout.ledger.created).toBeGreaterThan(0);
+    expect(checkout.ledger.missing).toBe(0);
+  });
+
+  it('counts Djomy calls for paid payments in both flows', () => {
+    const economy = output.results.economy;
+    expect(economy?.flows.map((f) => f.flow)).toEqual(['gateway', 'direct']);
+    for (const flow of economy?.flows ?? []) {
+      expect(flow.paid).toBe(flow.payments);
+      expect(flow.perPaid).toBeGreaterThan(0);
+      expect(Number.isFinite(flow.perPaid)).toBe(true);
+    }
+    const cold = output.results['cold-auth'];
+    expect(cold?.created).toBe(cold?.checkouts);
+    expect(cold ? failures(cold.load) : -1).toBe(0);
+    expect(cold?.counters.auth).toBeGreaterThan(0);
+  });
+
+  it('processes every queued verify job', () => {
+    const verify = output.results.verify;
+    expect(verify).toBeDefined();
+    if (!verify) return;
+    expect(failures(verify.post)).toBe(0);
+    expect(verify.statusCalls).toBeGreaterThanOrEqual(verify.jobs);
+    expect(verify.verified).toBeGreaterThanOrEqual(verify.jobs);
+    expect(verify.single.mean).toBeGreaterThan(0);
+    expect(verify.ratio).toBeGreaterThan(0);
+  });
+
+  it('sizes the bundle', () => {
+    const bundle = output.results.bundle;
+    expect(bundle?.gzipKiB).toBeGreaterThan(0);
+    expect(bundle?.groups.length).toBeGreaterThan(0);
+  });
+
+  it('sustains mixed traffic without errors and loses nothing', () => {
+    const sustained = output.results.sustained;
+    expect(sustained).toBeDefined();
+    if (!sustained) return;
+    expect(sustained.rate).toBeGreaterThan(0);
+    expect(failures(sustained.final.stats)).toBe(0);
+    expect(sustained.ledger.created).toBeGreaterThan(0);
+    expect(sustained.ledger.paymentsRecorded).toBe(sustained.ledger.created);
+    expect(sustained.ledger.eventsRecorded).toBe(sustained.ledger.accepted);
+  });
+});
