@@ -3,8 +3,9 @@
  * exhaust their retries, isolates die mid-call. Every run:
  *
  * 1. queues a verify for open payments not checked recently, oldest first,
- *    at most `BATCH` per run (the verify consumer also closes, in our ledger,
- *    those Djomy still reports open long after their expiry);
+ *    at most `BATCH` per run, and stamps them as checked (the verify consumer
+ *    also closes, in our ledger, those Djomy still reports open long after
+ *    their expiry);
  * 2. settles payments Djomy never created: adopts the transaction when a
  *    timed-out direct create did reach Djomy, else closes them once expired;
  * 3. re-queues merchant notifications left pending, and gives up on those
@@ -17,10 +18,10 @@ import type { PaymentDeps } from '../payments/deps.ts';
 import { CRON_VERIFY_IDLE } from '../payments/lifetimes.ts';
 import { closeInLedger } from '../payments/status.ts';
 import { listStuckOutbox, recordDelivery } from '../store/outbox.ts';
-import { listOpenPayments } from '../store/payments.ts';
+import { listOpenPayments, markVerifyQueued } from '../store/payments.ts';
 import type { NotifyJob, VerifyJob } from './messages.ts';
 
-const BATCH = 200;
+const BATCH = 500;
 /** Queues accept at most 100 messages per sendBatch. */
 const SEND_BATCH = 100;
 const OUTBOX_IDLE = 10 * 60_000;
@@ -89,6 +90,13 @@ export async function reconcile(deps: PaymentDeps): Promise<ReconcileReport> {
     }
   }
   await sendAll(deps.verifyQueue, verify);
+  // Counted as checked now, so that the next run does not queue them again
+  // while these jobs are still waiting (a slow Djomy, a long backlog).
+  await markVerifyQueued(
+    deps.db,
+    verify.map((job) => job.paymentId as string),
+    now,
+  );
   report.verifyQueued = verify.length;
 
   const stuck = await listStuckOutbox(deps.db, now - OUTBOX_IDLE, BATCH);

@@ -242,6 +242,20 @@ export async function claimVerify(
   return result.meta.changes === 1;
 }
 
+/** Stamps payments whose verify job was just queued, in one statement. */
+export async function markVerifyQueued(db: D1Database, ids: string[], now: number): Promise<void> {
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < ids.length; i += 99) {
+    const chunk = ids.slice(i, i + 99);
+    await db
+      .prepare(
+        `UPDATE payments SET verified_at = ?1 WHERE id IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`,
+      )
+      .bind(now, ...chunk)
+      .run();
+  }
+}
+
 /**
  * Applies a status change decided by `payments/status.ts`, with its event and
  * (when given) its outbox row, atomically. Returns false when another writer

@@ -39,15 +39,52 @@ export async function listProducts(
   return results.map(toProduct);
 }
 
-/** The active products among `skus`, keyed by SKU. */
-export async function findActiveProducts(db: D1Database, skus: string[]): Promise<Map<string, Product>> {
-  if (skus.length === 0) return new Map();
-  const placeholders = skus.map((_, i) => `?${i + 1}`).join(', ');
-  const { results } = await db
-    .prepare(`SELECT * FROM products WHERE active = 1 AND sku IN (${placeholders})`)
-    .bind(...skus)
-    .all<Row>();
-  return new Map(results.map((row) => [row.sku, toProduct(row)]));
+/**
+ * Recently read catalog rows, per isolate and D1 binding: checkouts ask for the
+ * same few products again and again, and each D1 round trip costs the isolate
+ * CPU (BENCHMARKS.md §2). A price change therefore reaches checkouts within
+ * `CATALOG_CACHE_MS` — at once in the isolate that made it (`forgetCachedProducts`).
+ */
+const CATALOG_CACHE_MS = 5_000;
+const cachedRows = new WeakMap<D1Database, Map<string, { product: Product | null; at: number }>>();
+
+function cacheOf(db: D1Database): Map<string, { product: Product | null; at: number }> {
+  const cache = cachedRows.get(db) ?? new Map<string, { product: Product | null; at: number }>();
+  cachedRows.set(db, cache);
+  return cache;
+}
+
+/** Drops this isolate's cached catalog rows (after an admin change). */
+export function forgetCachedProducts(db: D1Database): void {
+  cachedRows.delete(db);
+}
+
+/** The active products among `skus`, keyed by SKU (served from a few seconds' cache when possible). */
+export async function findActiveProducts(
+  db: D1Database,
+  skus: string[],
+  now = Date.now(),
+): Promise<Map<string, Product>> {
+  const cache = cacheOf(db);
+  const missing = skus.filter((sku) => {
+    const hit = cache.get(sku);
+    return !hit || now - hit.at > CATALOG_CACHE_MS;
+  });
+  if (missing.length > 0) {
+    const placeholders = missing.map((_, i) => `?${i + 1}`).join(', ');
+    const { results } = await db
+      .prepare(`SELECT * FROM products WHERE active = 1 AND sku IN (${placeholders})`)
+      .bind(...missing)
+      .all<Row>();
+    const found = new Map(results.map((row) => [row.sku, toProduct(row)]));
+    for (const sku of missing) cache.set(sku, { product: found.get(sku) ?? null, at: now });
+  }
+  const products = new Map<string, Product>();
+  for (const sku of skus) {
+    const product = cache.get(sku)?.product;
+    if (product) products.set(sku, product);
+  }
+  return products;
 }
 
 export async function upsertProduct(
@@ -55,6 +92,7 @@ export async function upsertProduct(
   product: { sku: string; name: string; amount: number; currency: string; active: boolean },
   now: number,
 ): Promise<{ created: boolean; product: Product }> {
+  forgetCachedProducts(db);
   const existed = await db.prepare('SELECT 1 FROM products WHERE sku = ?').bind(product.sku).first();
   const row = await db
     .prepare(
@@ -72,6 +110,7 @@ export async function upsertProduct(
  * Returns false when the SKU is unknown.
  */
 export async function deactivateProduct(db: D1Database, sku: string, now: number): Promise<boolean> {
+  forgetCachedProducts(db);
   const result = await db
     .prepare('UPDATE products SET active = 0, updated_at = ?2 WHERE sku = ?1')
     .bind(sku, now)
