@@ -13,6 +13,8 @@ export interface Goal {
   /** What this run measured, e.g. "0.62×". */
   value: string;
   met: boolean;
+  /** Shown for comparison, not a goal of the issue (`met` is then true). */
+  info?: boolean;
 }
 
 export interface Sizes {
@@ -34,6 +36,10 @@ export interface Sizes {
   };
   economy: { payments: number; concurrency: number };
   coldAuth: { checkouts: number };
+  /**
+   * `jobs` open payments, verified by the cron; `payments` of them verified one at a time (the reference) and
+   * named by the `jobs` webhooks of the end-to-end variant, posted with `connections`.
+   */
   verify: { payments: number; jobs: number; latencyMs: number; connections: number };
   sustained: {
     probeSeconds: number;

@@ -141,7 +141,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
         };
         const goals = (result as { goals: Goal[] }).goals;
         for (const goal of goals)
-          log(`${goal.met ? 'met   ' : 'MISSED'} ${goal.label}: ${goal.value} (goal ${goal.target})`);
+          log(
+            `${goal.info ? 'info  ' : goal.met ? 'met   ' : 'MISSED'} ${goal.label}: ${goal.value} (goal ${goal.target})`,
+          );
       } catch (error) {
         failed[name] = error instanceof Error ? (error.stack ?? error.message) : String(error);
         log(`${name} failed: ${failed[name]}`);

@@ -26,6 +26,8 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     });
   if (declared > limit) throw tooLarge();
   if (!request.body) return new Uint8Array();
+  // With a Content-Length the HTTP framing bounds the body: read it in one go.
+  if (request.headers.has('content-length')) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -85,6 +85,18 @@ async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
 }
 
 /**
+ * A business call refused twice with 401 although `/v1/auth` had just issued
+ * a fresh token: a token that expired in flight, not wrong credentials (those
+ * fail on `/v1/auth` itself). Worth a later retry with backoff; if it lasts,
+ * the message's retries run out and it lands in the dead-letter queue.
+ */
+function tokenRace(error: DjomyError): boolean {
+  return (
+    error.kind === 'unauthorized' && error.operation !== 'authenticate' && error.operation !== 'configuration'
+  );
+}
+
+/**
  * Handles one message and acks or retries it; never throws.
  *
  * @example await handleVerifyMessage(deps, message)
@@ -117,7 +129,7 @@ export async function handleVerifyMessage(deps: PaymentDeps, message: Message<un
     await runVerifyJob({ ...deps, log }, job);
     message.ack();
   } catch (error) {
-    if (error instanceof DjomyError && !error.transient) {
+    if (error instanceof DjomyError && !error.transient && !tokenRace(error)) {
       // Repeating cannot help: a configuration problem, or Djomy refusing the question.
       const kind = error.configuration ? `configuration:${error.kind}` : `djomy:${error.kind}`;
       log.error('verify cannot proceed', { kind: error.kind, status: error.status });

@@ -65,8 +65,25 @@ export function timingSafeEqualText(given: string, expected: string): boolean {
   return timingSafeEqual(toBytes(given), toBytes(expected));
 }
 
+/**
+ * Imported keys for string secrets (the client secret, the webhook secret):
+ * importing costs more than the HMAC of a webhook body, so each is imported
+ * once per isolate. The handful of secrets a deployment has bounds the map.
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
 function importHmacKey(secret: string | Uint8Array, usage: 'sign' | 'verify'): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', toBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+  const load = () =>
+    crypto.subtle.importKey('raw', toBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+  if (typeof secret !== 'string') return load();
+  const cacheKey = `${usage}:${secret}`;
+  let key = importedKeys.get(cacheKey);
+  if (!key) {
+    if (importedKeys.size >= 32) importedKeys.clear();
+    key = load();
+    importedKeys.set(cacheKey, key);
+  }
+  return key;
 }
 
 /** HMAC-SHA256 of `message` keyed with `secret`. */

@@ -176,9 +176,11 @@ it(`nothing is lost: ${PAYMENTS} payments, dropped/duplicated/reordered/forged w
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     remaining = await mismatches();
     if (remaining.length === 0) break;
-    // The cron as it runs in production, its clock moved past the "recently verified" window.
+    // The cron as it runs in production, every 5 minutes: its clock moves past the
+    // "recently verified" window, and each round is one more run later.
     const deps = buildDeps(env, createLogger({ test: 'chaos-cron' }));
-    await reconcile({ ...deps, now: () => Date.now() + 10 * 60_000 });
+    const later = (round + 2) * 5 * 60_000;
+    await reconcile({ ...deps, now: () => Date.now() + later });
     cronRuns++;
     remaining = await waitFor(async () => {
       const left = await mismatches();

@@ -93,6 +93,14 @@ describe('the verify consumer', () => {
     }
   });
 
+  it('a token refused twice in flight is retried later, not taken for a configuration problem', async () => {
+    const p = await openPayment();
+    await sim.faults({ tokenEarlyExpiryRate: 1, rules: [] });
+    const { result, ids } = await runVerifyBatch([{ type: 'verify', paymentId: p.id, source: 'cron' }]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(ids);
+    expect((await deadLetters()).some((letter) => letter.paymentId === p.id)).toBe(false);
+  });
+
   it('a terminal payment is not checked again, except on a refund event', async () => {
     const p = await openPayment();
     await sim.complete(p.transactionId, 'SUCCESS');

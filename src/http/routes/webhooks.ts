@@ -80,7 +80,6 @@ export const webhooks = new Hono<AppEnv>()
         throw storageFailure();
       }
     }
-    log.info('webhook accepted', { eventId: event.eventId, eventType: event.eventType, ignored });
     return c.json({ received: true });
   });
 
