@@ -254,18 +254,23 @@ function checkoutSection(results: Results): string {
     '**What limits it**',
     '',
     ...throughputLimits('checkout', r.comparison.median.bareBefore, r.comparison.median.target, r.profile),
-    '- Per checkout the Worker calls the rate limiter, makes 3 D1 round trips (catalog read; one batch with ' +
-      'payment, event and `Idempotency-Key`; the Djomy answer written back), one Djomy create (`fetch` to the ' +
-      'simulator) and, after answering (`waitUntil`), one `VERIFY_QUEUE.send` for the first young-payment check; ' +
-      'plus zod validation of the body and of Djomy’s answer, a SHA-256 fingerprint and a log line ' +
-      '(src/payments/create-payment.ts as of this run).',
+    '- Per checkout the Worker calls the rate limiter, makes 2 D1 round trips (one batch with payment, event ' +
+      'and `Idempotency-Key`; the Djomy answer written back — catalog rows come from a 5-second cache in the ' +
+      'isolate), one Djomy create (`fetch` to the simulator) and, after answering (`waitUntil`), one ' +
+      '`VERIFY_QUEUE.send` for the first young-payment check; plus zod validation of the body and of Djomy’s ' +
+      'answer and a SHA-256 fingerprint of the request (src/payments/create-payment.ts as of this run).',
     ...(r.comparison.median.ratio < 0.3
       ? [
           checkoutShortfall(r.comparison, 0.3),
-          '- Each binding round trip costs the isolate JSON (de)serialisation ' +
-            '(`cloudflare-internal:d1-api` in the profile) on top of the SQLite work in another process, so fewer ' +
-            'round trips per checkout is what raises the ratio: e.g. serving catalog prices from isolate memory for ' +
-            'a few seconds (at the cost of that much staleness after a price change).',
+          '- What is left is the work a checkout cannot skip: four binding or network calls (rate limiter, two D1 ' +
+            'round trips, the Djomy call) against none for the bare route. In the profile the project’s own code ' +
+            '(`src/`) takes a few percent of the isolate’s time; the runtime’s `fetch`/streams and the bindings’ ' +
+            'client side (`cloudflare-internal:d1-api`, `ratelimit`) take most of it. Locally every binding call ' +
+            'crosses into a miniflare service in another process, which costs more than in production. Already ' +
+            'done to get here: the catalog cache, the `Idempotency-Key` claimed by the INSERT instead of read ' +
+            'first, Djomy’s answer and status written in one statement, the verify job sent after answering, one ' +
+            'Djomy client (and X-API-KEY) per isolate, and no per-request log line. Not done, on purpose: skipping ' +
+            'the rate limiter or the write-back of Djomy’s answer, which SPEC §1 and the ledger need.',
         ]
       : []),
     '',
