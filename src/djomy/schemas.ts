@@ -33,14 +33,7 @@ export const PAYMENT_STATUSES = [
   'REFUNDED',
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-/** Not final: Djomy may still move the payment on (decision 5). */
-export const OPEN_STATUSES: ReadonlySet<PaymentStatus> = new Set([
-  'CREATED',
-  'PENDING',
-  'REDIRECTED',
-  'CAPTURED',
-]);
-/** Final at Djomy; only `SUCCESS` may still become `REFUNDED` (decision 5). */
+/** Final at Djomy; only `SUCCESS` may still become `REFUNDED` (decision 5). Every other status is open. */
 export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
   'SUCCESS',
   'FAILED',
