@@ -51,10 +51,10 @@ export interface Sizes {
   };
 }
 
-/** `npm run bench`: what BENCHMARKS.md reports (about 5–7 minutes). */
+/** `npm run bench`: what BENCHMARKS.md reports (about 6–8 minutes). */
 export const FULL: Sizes = {
-  ingest: { connections: 10, rounds: 3, seconds: 6, warmupSeconds: 2, profileSeconds: 5, paidPayments: 10 },
-  checkout: { connections: 10, rounds: 3, seconds: 6, warmupSeconds: 2, profileSeconds: 5 },
+  ingest: { connections: 10, rounds: 5, seconds: 6, warmupSeconds: 2, profileSeconds: 5, paidPayments: 10 },
+  checkout: { connections: 10, rounds: 5, seconds: 6, warmupSeconds: 2, profileSeconds: 5 },
   economy: { payments: 20, concurrency: 4 },
   coldAuth: { checkouts: 200 },
   verify: { payments: 100, jobs: 1000, latencyMs: 50, connections: 10 },

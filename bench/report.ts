@@ -34,8 +34,9 @@ function runRows(runs: MeteredRun[]): string {
       'max ms',
       'Errors',
       'Worker CPU ms/req',
+      'Djomy creates / status calls',
     ],
-    runs.map(({ stats, runtimeMsPerRequest }) => [
+    runs.map(({ stats, runtimeMsPerRequest, djomyCalls }) => [
       stats.label,
       stats.connections,
       stats.requests,
@@ -46,6 +47,7 @@ function runRows(runs: MeteredRun[]): string {
       ms(stats.latency.max),
       `${stats.errors + stats.non2xx}${stats.non2xx ? ` (${Object.keys(stats.statusCodes).join('/')})` : ''}`,
       fixed(runtimeMsPerRequest, 2),
+      djomyCalls ? `${djomyCalls.create} / ${djomyCalls.status}` : '–',
     ]),
   );
 }
@@ -229,6 +231,23 @@ function checkoutShortfall(comparison: Comparison, goal: number): string {
   );
 }
 
+/** The young-payment checks that fell into the median round's runs (the runs table's last column). */
+function youngChecks(comparison: Comparison): string[] {
+  const { bareBefore, target, bareAfter } = comparison.median;
+  const status = (run: MeteredRun) => run.djomyCalls?.status ?? 0;
+  if (!target.djomyCalls) return [];
+  return [
+    `- The same isolate also runs the young-payment checks each checkout queues (15 s later, then 30 s, 60 s, … ` +
+      `while the payment is open: src/payments/lifetimes.ts), so earlier runs' payments are checked during later ` +
+      `runs, bare and checkout alike: in the median round ${status(target)} Djomy status calls fell into the ` +
+      `checkout run (besides its ${target.djomyCalls.create} creates) and ${status(bareBefore)} and ` +
+      `${status(bareAfter)} into the bare runs around it. That is a checkout's real follow-up work, left in. ` +
+      `A Worker without the verify consumer, tried to keep it out, made every local queue \`send\` dearer ` +
+      `(tried in §1, 2 × 3 rounds each way: about 4.0 against 3.2 ms of Worker CPU per webhook), so it would ` +
+      `measure something else.`,
+  ];
+}
+
 function checkoutSection(results: Results): string {
   const r = results.checkout;
   if (!r) return '_Not measured in this run._';
@@ -254,6 +273,7 @@ function checkoutSection(results: Results): string {
     '**What limits it**',
     '',
     ...throughputLimits('checkout', r.comparison.median.bareBefore, r.comparison.median.target, r.profile),
+    ...youngChecks(r.comparison),
     '- Per checkout the Worker calls the rate limiter, makes 2 D1 round trips (one batch with payment, event ' +
       'and `Idempotency-Key`; the Djomy answer written back — catalog rows come from a 5-second cache in the ' +
       'isolate), one Djomy create (`fetch` to the simulator) and, after answering (`waitUntil`), one ' +
@@ -739,7 +759,7 @@ export function writeReport(output: BenchResults, files: { markdown: string; cha
       [
         [
           '`npm run bench`',
-          'every measurement (about 5–7 min), rewrites BENCHMARKS.md, bench/latency.svg, bench/verify.svg',
+          'every measurement (about 6–8 min), rewrites BENCHMARKS.md, bench/latency.svg, bench/verify.svg',
         ],
         [
           '`npm run bench -- --only ingest,bundle`',

@@ -3,7 +3,7 @@
  * against `wrangler dev` on 127.0.0.1 (ports 8777/8778, state under
  * bench/.state/), then BENCHMARKS.md and bench/latency.svg.
  *
- *   node bench/run.ts                      full run (about 5–7 minutes), rewrites BENCHMARKS.md
+ *   node bench/run.ts                      full run (about 6–8 minutes), rewrites BENCHMARKS.md
  *   node bench/run.ts --only ingest,bundle  only these; merged into bench/results/latest.json, report rewritten
  *   node bench/run.ts --smoke              seconds of each, small numbers, writes bench/results/smoke.*
  *   --verbose                              show the stacks' output

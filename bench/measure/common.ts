@@ -5,7 +5,7 @@
 import type { Options } from 'autocannon';
 import { type CpuUsage, measureCpu } from '../lib/cpu.ts';
 import { type LoadStats, load, pacedLoad } from '../lib/load.ts';
-import type { BenchStack } from '../lib/stack.ts';
+import { type BenchStack, simControls } from '../lib/stack.ts';
 
 /**
  * The reference route: `GET /webhooks/djomy` answers `{status:'ok'}` through
@@ -19,11 +19,20 @@ export interface MeteredRun {
   cpu: CpuUsage;
   /** CPU time of the Worker runtime per completed request, in ms. */
   runtimeMsPerRequest: number;
+  /**
+   * Djomy calls the simulator counted during the run. Status calls in a run
+   * that makes none itself are young-payment checks of earlier checkouts
+   * (15 s, 30 s, … after them) or webhook-queued verifies, done by the same
+   * isolate: they slow whichever run they fall into.
+   */
+  djomyCalls?: { create: number; status: number; total: number };
 }
 
 export const RUNTIME = 'Worker runtime (workerd)';
 
 export async function metered(stack: BenchStack, label: string, options: Options): Promise<MeteredRun> {
+  const sim = simControls(stack);
+  const before = await sim.counters();
   const stop = measureCpu(stack.ports);
   const { overallRate, connections, duration } = options;
   const stats =
@@ -31,8 +40,18 @@ export async function metered(stack: BenchStack, label: string, options: Options
       ? await pacedLoad(label, { ...options, overallRate, connections, duration })
       : await load(label, options);
   const cpu = stop();
+  const after = await sim.counters();
   const runtime = cpu.percent[RUNTIME] ?? 0;
-  return { stats, cpu, runtimeMsPerRequest: stats.rps > 0 ? (runtime * 10) / stats.rps : 0 };
+  return {
+    stats,
+    cpu,
+    runtimeMsPerRequest: stats.rps > 0 ? (runtime * 10) / stats.rps : 0,
+    djomyCalls: {
+      create: after.createGateway - before.createGateway + (after.createPayment - before.createPayment),
+      status: after.status - before.status,
+      total: after.total - before.total,
+    },
+  };
 }
 
 export function bareRun(stack: BenchStack, label: string, connections: number, seconds: number) {

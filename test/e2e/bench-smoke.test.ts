@@ -44,6 +44,8 @@ describe('bench smoke mode', () => {
     for (const run of checkout.comparison.runs) expect(failures(run.stats)).toBe(0);
     expect(checkout.ledger.created).toBeGreaterThan(0);
     expect(checkout.ledger.missing).toBe(0);
+    // Every answered checkout made its Djomy create during its run, and the simulator counted it.
+    expect(median.target.djomyCalls?.create).toBeGreaterThanOrEqual(median.target.stats.requests);
   });
 
   it('counts Djomy calls for paid payments in both flows', () => {
