@@ -54,10 +54,8 @@ const InternationalPhone = z.string().check(z.regex(/^00\d{8,15}$/));
 
 // ── Requests ─────────────────────────────────────────────────────────────────
 
-/** `POST /v1/payments` (§5.1). `CARD` is not a direct method. */
-export const DirectPaymentRequest = z.strictObject({
-  paymentMethod: z.enum(DIRECT_METHODS),
-  payerIdentifier: z.string().check(z.regex(/^\d{6,20}$/)),
+/** The fields both payment creations share (§5.1, §5.2). */
+const PaymentRequestFields = {
   amount: Amount,
   countryCode: CountryCode,
   description: z.optional(Text255),
@@ -65,20 +63,21 @@ export const DirectPaymentRequest = z.strictObject({
   returnUrl: z.optional(z.url()),
   cancelUrl: z.optional(z.url()),
   metadata: z.optional(FlatMetadata),
+};
+
+/** `POST /v1/payments` (§5.1). `CARD` is not a direct method. */
+export const DirectPaymentRequest = z.strictObject({
+  ...PaymentRequestFields,
+  paymentMethod: z.enum(DIRECT_METHODS),
+  payerIdentifier: z.string().check(z.regex(/^\d{6,20}$/)),
 });
 export type DirectPaymentRequest = z.infer<typeof DirectPaymentRequest>;
 
 /** `POST /v1/payments/gateway` (§5.2). `payerNumber` is enforced by Djomy. */
 export const GatewayPaymentRequest = z.strictObject({
-  amount: Amount,
-  countryCode: CountryCode,
+  ...PaymentRequestFields,
   payerNumber: InternationalPhone,
   allowedPaymentMethods: z.optional(z.array(z.enum(GATEWAY_METHODS)).check(z.minLength(1))),
-  description: z.optional(Text255),
-  merchantPaymentReference: Text255,
-  returnUrl: z.optional(z.url()),
-  cancelUrl: z.optional(z.url()),
-  metadata: z.optional(FlatMetadata),
 });
 export type GatewayPaymentRequest = z.infer<typeof GatewayPaymentRequest>;
 

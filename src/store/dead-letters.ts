@@ -13,14 +13,7 @@ export interface DeadLetter {
 
 export async function recordDeadLetter(
   db: D1Database,
-  letter: {
-    queue: string;
-    kind: string;
-    paymentId: string | null;
-    body: unknown;
-    error: string | null;
-    attempts: number | null;
-  },
+  letter: Omit<DeadLetter, 'id' | 'at'>,
   now: number,
 ): Promise<void> {
   await db
