@@ -177,7 +177,7 @@ function ingestSection(results: Results): string {
       `(unique \`eventId\`), signed \`X-Webhook-Signature: v1:<hex HMAC-SHA256(raw body, DJOMY_CLIENT_SECRET)>\` with ` +
       `\`signWebhookBody\` from src/djomy/signature.ts, all signed before the run and handed out one per request. ` +
       `The bare route is \`GET ${BARE_PATH}\`, which answers \`{status:'ok'}\` through the same app-wide middleware ` +
-      `(request id, logger, dependencies, one log line) and does nothing else. The events name payments already paid in ` +
+      `(request id, logger, dependencies) and does nothing else. The events name payments already paid in ` +
       `the ledger, so the verify jobs they enqueue (processed meanwhile by the same isolate) cost one D1 read and no Djomy call.`,
     '',
     runRows(r.comparison.runs),
@@ -196,7 +196,7 @@ function ingestSection(results: Results): string {
     '',
     ...throughputLimits('webhook', r.comparison.median.bareBefore, r.comparison.median.target, r.profile),
     '- Per webhook the Worker makes 2 binding calls (the dedupe `INSERT … ON CONFLICT DO NOTHING` in D1, one ' +
-      '`VERIFY_QUEUE.send`), checks one HMAC and writes 2 log lines; the bare route makes none and writes 1.',
+      '`VERIFY_QUEUE.send`), and checks one HMAC; the bare route makes no binding call. Neither writes a log line.',
     ...(r.comparison.median.ratio < 0.5
       ? [
           '- Below the goal: the extra cost is the binding calls and logging above (see the profile); with local D1 ' +
@@ -533,7 +533,7 @@ function verifyFindings(r: VerifyResults): string[] {
       `(Little’s law: ${fixed(busy)} in flight / ${fixed(rate)} per second), against the ${r.latencyMs} ms the ` +
       `simulator waits: the other ${fixed(residence - r.latencyMs, 0)} ms go to the simulator’s own handling and to ` +
       `the Worker, whose one thread takes the answers of up to ${inFlight ?? '?'} calls, which come back together, ` +
-      'in turn (parse, D1 write through the local D1 service, log line). CPU during the runs, in ' +
+      'in turn (parse, D1 write through the local D1 service). CPU during the runs, in ' +
       `% of one core: Worker runtime ${pct('Worker runtime (workerd)')}, Simulator ${pct('Simulator (workerd + wrangler)')}, ` +
       `Worker proxy + wrangler ${pct('Worker proxy + wrangler')}, Load generator (the harness polling D1 and the ` +
       `counters) ${pct('Load generator (bench, autocannon)')}, Other processes ${pct('Other processes')}; machine ` +
@@ -853,8 +853,8 @@ export function writeReport(output: BenchResults, files: { markdown: string; cha
       `${machine.cores * 100} % in all). "Worker runtime" is the workerd process running the Worker (one thread per isolate); ` +
       '"Worker proxy + wrangler" is wrangler’s entry proxy in front of it plus wrangler itself (it relays every log line); ' +
       '"Other processes" is everyone else on the machine. "Worker CPU ms/req" divides the runtime’s CPU by the requests served. ' +
-      'wrangler’s share is large: at ~350 bare requests/s its proxy workerd and its Node process (which relays every ' +
-      'log line) together used about one core, as much as the Worker itself.',
+      'wrangler’s share is large: in the bare runs its proxy workerd and its Node process together use about as much ' +
+      'CPU as the Worker itself.',
     '',
   ].join('\n');
   writeFileSync(files.markdown, markdown);

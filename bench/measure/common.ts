@@ -9,8 +9,8 @@ import { type BenchStack, simControls } from '../lib/stack.ts';
 
 /**
  * The reference route: `GET /webhooks/djomy` answers `{status:'ok'}` through
- * the same app-wide middleware as every route (request id, logger, deps, one
- * log line), and does nothing else.
+ * the same app-wide middleware as every route (request id, logger, deps), and
+ * does nothing else.
  */
 export const BARE_PATH = '/webhooks/djomy';
 
