@@ -77,4 +77,34 @@ describe('settings', () => {
       expect(isSecureOrLoopback(new URL(url))).toBe(false);
     }
   });
+
+  it('a whsec_ secret that only looks right is refused: it must decode to at least 16 bytes', () => {
+    for (const secret of [`whsec_${'A'.repeat(25)}`, 'whsec_c2hvcnQ=', 'whsec_!!!!!!!!!!!!!!!!!!!!!!!!']) {
+      expect(
+        problemsOf({ MERCHANT_WEBHOOK_URL: 'https://shop.example/hook', MERCHANT_WEBHOOK_SECRET: secret }),
+      ).toContain('MERCHANT_WEBHOOK_SECRET');
+    }
+    expect(
+      problemsOf({
+        MERCHANT_WEBHOOK_URL: 'https://shop.example/hook',
+        MERCHANT_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      }),
+    ).toEqual([]);
+  });
+
+  it('a plain-http site the operator listed is honoured, with a warning rather than a problem', () => {
+    const loaded = loadConfig({
+      ...good,
+      ALLOWED_ORIGINS: 'http://shop.example, https://ok.example, http://localhost:5173',
+    } as Env) as ReturnType<typeof loadConfig> & { warnings?: unknown };
+    expect(loaded.problems).toEqual([]);
+    expect([...loaded.config.allowedOrigins]).toEqual([
+      'http://shop.example',
+      'https://ok.example',
+      'http://localhost:5173',
+    ]);
+    expect(loaded.warnings).toEqual([
+      { setting: 'ALLOWED_ORIGINS', problem: expect.stringContaining('http://shop.example') },
+    ]);
+  });
 });

@@ -75,7 +75,10 @@ describe('POST /webhooks/djomy', () => {
       const body = event('payment.success', transactionId, version);
       const response = await post(body, await signWebhookBody(secret, body));
       expect(response.status).toBe(200);
-      await waitFor(async () => (await json(admin(`/api/admin/payments/${id}`))).payment.paid);
+      // Well before the first young-payment check (15 s), and by the webhook's own job.
+      await waitFor(async () => (await json(admin(`/api/admin/payments/${id}`))).payment.paid, 10_000);
+      const { events } = await json(admin(`/api/admin/payments/${id}`));
+      expect(events.at(-1)).toMatchObject({ to: 'SUCCESS', source: 'webhook' });
     },
   );
 
@@ -145,7 +148,17 @@ describe('POST /webhooks/djomy', () => {
       const response = await post(message.body, message.signature);
       expect(response.status).toBe(200);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A later webhook of another payment, queued after the replays with the same delay: once its
+    // job has run, the replays' jobs have run too.
+    const sentinel = await paidPayment();
+    await sim.complete(sentinel.transactionId, 'SUCCESS');
+    const body = event('payment.success', sentinel.transactionId);
+    await post(body, await signWebhookBody(secret, body));
+    await waitFor(async () => (await json(admin(`/api/admin/payments/${sentinel.id}`))).payment.paid, 10_000);
     expect(await json(call(`/api/payments/${id}`))).toMatchObject({ status: 'FAILED', paid: false });
+    const { events: history } = await json(admin(`/api/admin/payments/${id}`));
+    expect(
+      history.filter((e: { to: string }) => e.to !== 'CREATED').map((e: { to: string }) => e.to),
+    ).toEqual(['FAILED']);
   });
 });

@@ -125,4 +125,35 @@ describe('merchant notifications', () => {
     await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
     expect(await outboxOf(id)).toHaveLength(1);
   });
+
+  it('the body says who closed the payment: closeReason for our ledger, null for Djomy', async () => {
+    const { row } = await settled('FAILED');
+    expect(JSON.parse(row.payload).data).toMatchObject({ status: 'FAILED', closeReason: null });
+
+    await sim.config({ gatewayTimeoutMinutes: 100_000 });
+    const { id } = await json(
+      call('/api/payments', { method: 'POST', json: gatewayOrder({ reference: 'closed' }) }),
+    );
+    await env.DB.prepare(
+      'UPDATE payments SET created_at = created_at - ?2, expires_at = expires_at - ?2 WHERE id = ?1',
+    )
+      .bind(id, 3 * 60 * 60_000)
+      .run();
+    const ctx = createExecutionContext();
+    const batch = createMessageBatch('djomy-verify', [
+      {
+        id: 'close-1',
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: 'verify', paymentId: id, source: 'cron' },
+      },
+    ]);
+    await worker.queue(batch, env, ctx);
+    await getQueueResult(batch, ctx);
+    const [closed] = await outboxOf(id);
+    expect(JSON.parse(closed?.payload as string)).toMatchObject({
+      type: 'payment.failed',
+      data: { status: 'TIMEOUT', closeReason: 'open_at_djomy_long_after_expiry' },
+    });
+  });
 });

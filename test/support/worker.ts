@@ -4,6 +4,7 @@
  * and a look at the ledger (D1) to check what a request wrote.
  */
 import { env, exports } from 'cloudflare:workers';
+import { signWebhookBody } from '../../src/djomy/signature.ts';
 import { TEST_CREDENTIALS, TEST_HOSTS } from './constants.ts';
 import { sim } from './sim.ts';
 
@@ -94,13 +95,24 @@ export function gatewayOrder(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** A valid direct order; override any field. */
+let phones = 0;
+
+/**
+ * A payer phone no other order of this test file uses (`623……`): at most
+ * PROMPTS_PER_PHONE direct prompts go to one phone in 10 minutes.
+ */
+export function freshPhone(): string {
+  phones++;
+  return `623${String(phones).padStart(6, '0')}`;
+}
+
+/** A valid direct order, to a fresh phone; override any field. */
 export function directOrder(overrides: Record<string, unknown> = {}) {
   return {
     flow: 'direct',
     paymentMethod: 'OM',
     items: [{ sku: 'mug', quantity: 1 }],
-    payer: { phone: '622123456' },
+    payer: { phone: freshPhone() },
     reference: 'order-2',
     ...overrides,
   };
@@ -149,4 +161,35 @@ export function waitForPayment(
     const payment = await json(call(`/api/payments/${id}`));
     return predicate(payment) ? payment : null;
   }, timeoutMs);
+}
+
+/**
+ * A Djomy webhook about `transactionId`, signed with the test secret and
+ * posted to the Worker, as Djomy would send it (V2 envelope).
+ */
+export async function postDjomyWebhook(eventType: string, transactionId: string): Promise<Response> {
+  const status = eventType.split('.')[1]?.toUpperCase();
+  const body = JSON.stringify({
+    eventType,
+    eventId: crypto.randomUUID(),
+    message: 'Statut du paiement',
+    data: { payment: { transactionId, status } },
+    paymentLinkReference: '',
+    timestamp: new Date().toISOString(),
+    metadata: {},
+  });
+  return call('/webhooks/djomy', {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-webhook-signature': await signWebhookBody(TEST_CREDENTIALS.clientSecret, body),
+    },
+  });
+}
+
+/** The payment as the admin API shows it, with its events (and transactions, where the API lists them). */
+// biome-ignore lint/suspicious/noExplicitAny: the admin view as JSON.
+export async function ledgerOf(id: string): Promise<any> {
+  return json(admin(`/api/admin/payments/${id}`));
 }

@@ -1,0 +1,68 @@
+/**
+ * Every HTML page the Worker serves carries the security headers: a CSP that
+ * forbids framing and allows no inline code but its own (by hash), nosniff,
+ * and a referrer policy — `no-referrer` where the URL holds a payment id.
+ * Static pages get theirs from `public/_headers`, applied by Workers assets.
+ */
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, freshStart, gatewayOrder, json } from '../support/worker.ts';
+
+function expectSecurityHeaders(response: Response, referrer: string) {
+  const csp = response.headers.get('content-security-policy') ?? '';
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('referrer-policy')).toBe(referrer);
+}
+
+/** Every `<script>` and `<style>` body of a page is allowed by a sha256 source of its CSP. */
+async function expectInlineCodeHashed(response: Response) {
+  const csp = response.headers.get('content-security-policy') ?? '';
+  const html = await response.text();
+  for (const [, tag, body] of html.matchAll(/<(script|style)>([\s\S]*?)<\/\1>/g)) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    expect(csp, `${tag} not allowed by hash`).toContain(`'sha256-${hash}'`);
+  }
+}
+
+beforeAll(() => freshStart());
+
+describe('pages the Worker renders', () => {
+  it('the pending page after the portal', async () => {
+    const { id } = await json(call('/api/payments', { method: 'POST', json: gatewayOrder() }));
+    const page = await call(`/return/${id}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expectSecurityHeaders(page, 'no-referrer');
+    await expectInlineCodeHashed(page);
+  });
+
+  it('the not-found page and the no-JavaScript checkout error page', async () => {
+    const missing = await call('/return/pay_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', {
+      headers: { accept: 'text/html' },
+    });
+    expect(missing.status).toBe(404);
+    expectSecurityHeaders(missing, 'no-referrer');
+    const error = await call('/checkout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'sku=nope',
+    });
+    expect(error.headers.get('content-type')).toContain('text/html');
+    expectSecurityHeaders(error, 'no-referrer');
+    await expectInlineCodeHashed(error);
+  });
+});
+
+describe('static pages (public/_headers)', () => {
+  it.each(['/docs', '/demo/', '/demo/buy-button', '/demo/success', '/demo/cancel'])('%s', async (path) => {
+    const page = await env.ASSETS.fetch(`http://edge.localhost${path}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expectSecurityHeaders(page, 'strict-origin-when-cross-origin');
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style>|\sstyle="/);
+  });
+});
