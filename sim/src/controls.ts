@@ -13,7 +13,7 @@ import { clearFaults, currentFaults, faultSpecSchema, setFaults } from './faults
 import { changeStatus, expireIfStale, expireLinkIfStale } from './lifecycle.ts';
 import { payOnLink } from './link-payments.ts';
 import { clearMerchantInbox, merchantDeliveries, receiveMerchantWebhook } from './merchant-inbox.ts';
-import { allPayments, clearStore, links, payments } from './store.ts';
+import { allPayments, clearStore, links, payments, paymentsByReference } from './store.ts';
 import { linkView, truthView } from './views.ts';
 import { drainWebhooks, replayWebhook, resetWebhooks, webhookLog } from './webhooks.ts';
 
@@ -93,6 +93,8 @@ controls.get('/payments/:transactionId', (c) => {
   const payment = payments.get(c.req.param('transactionId'));
   return payment ? c.json(truthView(expireIfStale(payment))) : notFound(c, 'payment');
 });
+/** How many Djomy payments each merchant reference got: more than one is a double charge risk. */
+controls.get('/references', (c) => c.json({ references: paymentsByReference() }));
 /** Sets any status, even on a terminal payment (SUCCESS → REFUNDED), and always announces it. */
 controls.post('/payments/:transactionId/complete', async (c) => {
   const payment = payments.get(c.req.param('transactionId'));
