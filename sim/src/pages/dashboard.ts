@@ -34,12 +34,12 @@ dashboard.get('/__sim', (c) => c.redirect('/__sim/', 302));
 dashboard.get('/__sim/', (c) => {
   const all = allPayments().map(expireIfStale);
   const allLinks = [...links.values()].reverse().map(expireLinkIfStale);
-  const body = html`<p><a href="/__sim/phone">Téléphone du payeur (payer's phone)</a> · <a href="/__sim/">Rafraîchir</a></p>
+  const body = html`<p><a href="/__sim/">Rafraîchir (refresh)</a></p>
 <h2>Paiements (${all.length})</h2>
 ${
   all.length === 0
     ? html`<p class="hint">No payment yet.</p>`
-    : html`<table><tr><th>Transaction</th><th>Montant</th><th>Statut</th><th>Référence</th><th>Terminer avec (complete as)</th></tr>
+    : html`<table><tr><th scope="col">Transaction</th><th scope="col">Montant</th><th scope="col">Statut</th><th scope="col">Référence</th><th scope="col">Terminer avec (complete as)</th></tr>
 ${all.map(paymentRow)}</table>`
 }
 <h2>Liens (${allLinks.length})</h2>
@@ -51,7 +51,7 @@ ${all.map(paymentRow)}</table>`
 <pre>${JSON.stringify(config(), null, 2)}</pre>
 <h2>Faults</h2>
 <pre>${JSON.stringify(currentFaults(), null, 2)}</pre>`;
-  return c.html(layout('Simulateur Djomy', body));
+  return c.html(layout('Simulateur Djomy', body, { nav: true }));
 });
 
 dashboard.post('/__sim/ui/payments/:transactionId/complete', async (c) => {

@@ -37,9 +37,9 @@ function prompt(payment: Payment) {
 
 phone.get('/__sim/phone', (c) => {
   const waiting = allPayments().filter(isWaitingOnPhone);
-  const body = html`<p><a href="/__sim/phone">Rafraîchir (refresh)</a> · <a href="/__sim/">Tableau de bord</a></p>
+  const body = html`<p><a href="/__sim/phone">Rafraîchir (refresh)</a></p>
 ${waiting.length > 0 ? waiting.map(prompt) : html`<p data-testid="phone-empty">Aucune demande en attente (no pending prompt).</p>`}`;
-  return c.html(layout('Téléphone du payeur', body));
+  return c.html(layout('Téléphone du payeur', body, { nav: true }));
 });
 
 /** Approve → SUCCESS (FAILED for OM under sandbox quirks); decline → FAILED, as an operator reports it. */
