@@ -10,7 +10,7 @@ import { counters, resetCounters } from './counters.ts';
 import { PAYMENT_STATUSES } from './domain.ts';
 import type { SimEnv, SimHono } from './env.ts';
 import { clearFaults, currentFaults, faultSpecSchema, setFaults } from './faults.ts';
-import { changeStatus, expireIfStale, expireLinkIfStale } from './lifecycle.ts';
+import { changeStatus, expireLinkIfStale, refreshPayment } from './lifecycle.ts';
 import { payOnLink } from './link-payments.ts';
 import { clearMerchantInbox, merchantDeliveries, receiveMerchantWebhook } from './merchant-inbox.ts';
 import { allPayments, clearStore, links, payments, paymentsByReference } from './store.ts';
@@ -88,10 +88,12 @@ controls.delete('/counters', (c) => {
   return c.json(counters());
 });
 
-controls.get('/payments', (c) => c.json({ payments: allPayments().map((p) => truthView(expireIfStale(p))) }));
+controls.get('/payments', (c) =>
+  c.json({ payments: allPayments().map((p) => truthView(refreshPayment(p))) }),
+);
 controls.get('/payments/:transactionId', (c) => {
   const payment = payments.get(c.req.param('transactionId'));
-  return payment ? c.json(truthView(expireIfStale(payment))) : notFound(c, 'payment');
+  return payment ? c.json(truthView(refreshPayment(payment))) : notFound(c, 'payment');
 });
 /** How many Djomy payments each merchant reference got: more than one is a double charge risk. */
 controls.get('/references', (c) => c.json({ references: paymentsByReference() }));

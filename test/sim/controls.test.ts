@@ -42,6 +42,7 @@ describe('/__sim/config', () => {
       partnerDomain: null,
       returnParams: true,
       gatewayTimeoutMinutes: 60,
+      lateSuccessSeconds: 120,
       currencyLabel: null,
       merchantResponse: { status: 200, failRate: 0 },
     });
@@ -62,6 +63,7 @@ describe('/__sim/config', () => {
     ['a webhook URL that is not a URL', { webhookUrl: 'edge' }],
     ['a failRate above 1', { merchantResponse: { failRate: 1.5 } }],
     ['an unknown consumed link status', { consumedUniqueLinkStatus: 'GONE' }],
+    ['a negative late success delay', { lateSuccessSeconds: -1 }],
   ])('refuses %s with 400', async (_case, patch) => {
     await expect(sim.config(patch as never)).rejects.toThrow(/400/);
   });
@@ -71,11 +73,12 @@ describe('/__sim/reset', () => {
   it('forgets payments, links, counters, webhooks and faults, and restores the defaults', async () => {
     await createDirect();
     await djomy('POST', '/v1/links', { token, body: { countryCode: 'GN' } });
-    await sim.config({ sandboxQuirks: true });
+    await sim.config({ sandboxQuirks: true, lateSuccessSeconds: 1 });
     await sim.faults({ rules: [{ endpoint: '*', kind: '500', rate: 0 }] });
     await sim.reset();
     expect(await sim.payments()).toEqual([]);
     expect(await sim.references()).toEqual({});
+    expect((await sim.getConfig()).lateSuccessSeconds).toBe(120);
     expect((await sim.counters()).total).toBe(0);
     expect((await sim.webhooks()).events).toEqual([]);
     expect((await sim.getFaults()).rules).toEqual([]);

@@ -23,6 +23,8 @@ import { TEST_CREDENTIALS, TEST_HOSTS } from './constants.ts';
 
 export const SIM_ORIGIN = `http://${TEST_HOSTS.djomy}`;
 
+/** Payer numbers that choose the outcome (approve, decline, answer lost, late success…). */
+export { TEST_NUMBERS, type TestBehaviour } from '../../sim/src/test-numbers.ts';
 export type { ConfigPatch, FaultSpecInput, PaymentStatus, ReferenceCount, SimConfig };
 
 /** What `/__sim/payments/{id}` reveals: the payment with its OTP, mode, flow and URLs. */

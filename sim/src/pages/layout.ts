@@ -10,7 +10,7 @@ import { config } from '../config.ts';
 import { COUNTRIES, type CountryCode } from '../domain.ts';
 import type { Payment } from '../store.ts';
 
-type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d2433; }
@@ -25,6 +25,8 @@ const STYLE = `
   table { border-collapse: collapse; width: 100%; font-size: .85rem; } td, th { border-bottom: 1px solid #e4e7ec; padding: .3rem; text-align: left; vertical-align: top; }
   code, pre { font-size: .8rem; } input, select { font: inherit; padding: .3rem; }
   nav a { margin-right: 1rem; }
+  .test-number { display: inline-block; background: #eef4ff; border: 1px solid #a4bcfd; border-radius: 4px; padding: 0 .4rem; font-size: .85rem; }
+  .warning { color: #b42318; font-weight: 600; }
 `;
 
 /** The simulator's own pages (dashboard, phone) link to each other; the payer's pages show no such links. */
