@@ -25,6 +25,7 @@ export const configPatchSchema = z
     partnerDomain: z.string().min(1).nullable(),
     returnParams: z.boolean(),
     gatewayTimeoutMinutes: z.number().min(0),
+    lateSuccessSeconds: z.number().min(0),
     currencyLabel: z.string().min(1).nullable(),
     merchantResponse: z.strictObject({ status: z.int().min(200).max(599), failRate: rate }).partial(),
   })
@@ -48,6 +49,8 @@ export interface SimConfig {
   partnerDomain: string | null;
   returnParams: boolean;
   gatewayTimeoutMinutes: number;
+  /** How long after creation a late-success test payer's payment turns SUCCESS. */
+  lateSuccessSeconds: number;
   /** Forces the `currency` label of every payment, e.g. an unknown one (decision 8). */
   currencyLabel: string | null;
   /** How the merchant inbox answers djomy-edge's notifications. */
@@ -67,6 +70,8 @@ export function defaultConfig(env: SimEnv): SimConfig {
     partnerDomain: null,
     returnParams: true,
     gatewayTimeoutMinutes: 60,
+    // Longer than a shop's usual wait for an answer, so the success lands after it gave up.
+    lateSuccessSeconds: 120,
     currencyLabel: null,
     merchantResponse: { status: 200, failRate: 0 },
   };

@@ -10,10 +10,10 @@ import { counters, resetCounters } from './counters.ts';
 import { PAYMENT_STATUSES } from './domain.ts';
 import type { SimEnv, SimHono } from './env.ts';
 import { clearFaults, currentFaults, faultSpecSchema, setFaults } from './faults.ts';
-import { changeStatus, expireIfStale, expireLinkIfStale } from './lifecycle.ts';
+import { changeStatus, expireLinkIfStale, refreshPayment } from './lifecycle.ts';
 import { payOnLink } from './link-payments.ts';
 import { clearMerchantInbox, merchantDeliveries, receiveMerchantWebhook } from './merchant-inbox.ts';
-import { allPayments, clearStore, links, payments } from './store.ts';
+import { allPayments, clearStore, links, payments, paymentsByReference } from './store.ts';
 import { linkView, truthView } from './views.ts';
 import { drainWebhooks, replayWebhook, resetWebhooks, webhookLog } from './webhooks.ts';
 
@@ -88,11 +88,15 @@ controls.delete('/counters', (c) => {
   return c.json(counters());
 });
 
-controls.get('/payments', (c) => c.json({ payments: allPayments().map((p) => truthView(expireIfStale(p))) }));
+controls.get('/payments', (c) =>
+  c.json({ payments: allPayments().map((p) => truthView(refreshPayment(p))) }),
+);
 controls.get('/payments/:transactionId', (c) => {
   const payment = payments.get(c.req.param('transactionId'));
-  return payment ? c.json(truthView(expireIfStale(payment))) : notFound(c, 'payment');
+  return payment ? c.json(truthView(refreshPayment(payment))) : notFound(c, 'payment');
 });
+/** How many Djomy payments each merchant reference got: more than one is a double charge risk. */
+controls.get('/references', (c) => c.json({ references: paymentsByReference() }));
 /** Sets any status, even on a terminal payment (SUCCESS → REFUNDED), and always announces it. */
 controls.post('/payments/:transactionId/complete', async (c) => {
   const payment = payments.get(c.req.param('transactionId'));

@@ -10,4 +10,10 @@ export interface SimEnv {
   SIM_MERCHANT_WEBHOOK_SECRET: string;
 }
 
-export type SimHono = { Bindings: SimEnv };
+export type SimHono = {
+  Bindings: SimEnv;
+  Variables: {
+    /** Set by a handler whose answer must be lost after processing (the `reset` fault's effect). */
+    loseAnswer?: boolean;
+  };
+};

@@ -26,6 +26,7 @@ export const FAULT_KINDS = [
   '503',
   '429',
   'timeout',
+  'reset',
   'html403',
   'html500',
   'truncated',

@@ -8,6 +8,9 @@
  * creates nothing, except `timeout` on a create: the payment or link IS
  * created and the answer never comes in time, which is the realistic
  * "outcome unknown" case that a client must not blindly retry (decision 9).
+ * `reset` is the other "outcome unknown" case, on any endpoint: the call is
+ * processed, its answer starts, and the connection dies while the body is read.
+ * A handler can ask for the same (`loseAnswer`), for a payer's test number.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { config } from './config.ts';
@@ -19,7 +22,7 @@ import { flushWebhooks, sleep } from './webhooks.ts';
 
 const CREATES: ReadonlySet<Endpoint> = new Set(['createPayment', 'createGateway', 'createLink']);
 
-function faultAnswer(c: Context, kind: Exclude<FaultKind, 'timeout'>): Response {
+function faultAnswer(c: Context, kind: Exclude<FaultKind, 'timeout' | 'reset'>): Response {
   switch (kind) {
     case '429':
       c.header('retry-after', '1');
@@ -56,6 +59,34 @@ function gatewayTimeout(): Response {
   return htmlError(504, '504 Gateway Time-out', 'The upstream server did not answer in time.');
 }
 
+/** How long the lost answer's first bytes stay alone on the wire before the connection dies. */
+const RESET_AFTER_MS = 20;
+
+/**
+ * The processed answer, lost in transit: same status and headers, the first
+ * half of the body, then the stream errors, so the caller's body read throws
+ * as on a connection reset. No Content-Length, so nothing looks complete.
+ */
+async function lostAnswer(processed: Response): Promise<Response> {
+  const bytes = new Uint8Array(await processed.arrayBuffer());
+  const firstHalf = bytes.slice(0, Math.floor(bytes.length / 2));
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(firstHalf);
+        return;
+      }
+      await sleep(RESET_AFTER_MS);
+      controller.error(new Error('Djomy simulator: connection reset while the answer was read'));
+    },
+  });
+  const headers = new Headers(processed.headers);
+  headers.delete('content-length');
+  return new Response(body, { status: processed.status, statusText: processed.statusText, headers });
+}
+
 /** @example api.post('/v1/payments', gate('createPayment'), requireClient, createPayment) */
 export function gate(endpoint: Endpoint): MiddlewareHandler<SimHono> {
   return async (c, next) => {
@@ -77,7 +108,11 @@ export function gate(endpoint: Endpoint): MiddlewareHandler<SimHono> {
       c.res = gatewayTimeout();
       return c.res;
     }
-    if (fault) return faultAnswer(c, fault);
+    if (fault && fault !== 'reset') return faultAnswer(c, fault);
     await next();
+    if (fault === 'reset' || c.get('loseAnswer')) {
+      await flushWebhooks(c);
+      c.res = await lostAnswer(c.res);
+    }
   };
 }

@@ -1,13 +1,16 @@
 /**
  * The one place where a payment's status changes, and what follows from it:
  * fees and the operator reference on success, link usage and closing rules
- * (§5.6, §5.7), and one webhook per change (decision 15). Timeouts and link
- * expiry are evaluated lazily, when something reads the payment or link.
+ * (§5.6, §5.7), and one webhook per change (decision 15). Timeouts, late
+ * successes and link expiry are evaluated lazily, when something reads the
+ * payment or link: a Worker cannot rely on timers outliving the request.
+ * The payer's test numbers (`test-numbers.ts`) bend what the payer's actions do.
  */
 import { config } from './config.ts';
 import { isTerminal, type PaymentStatus } from './domain.ts';
 import { randomProviderReference } from './random.ts';
 import { type Link, links, type Payment, payments } from './store.ts';
+import { SHORT_PAYMENT, testBehaviourOf } from './test-numbers.ts';
 import { queuePaymentEvent } from './webhooks.ts';
 
 type NewPayment = Omit<
@@ -68,16 +71,68 @@ export function changeStatus(
   if (changed || announce) queuePaymentEvent(payment);
 }
 
-/** The payer approved (OTP, phone, portal, link page). The sandbox fails every OM payment (§10). */
+/**
+ * The payer approved (OTP, phone, KULU, portal, link page). The sandbox fails
+ * every OM payment (§10), unless the payer's test number already decides.
+ */
 export function payerApproves(payment: Payment): void {
-  const sandboxFailsOm = config().sandboxQuirks && payment.paymentMethod === 'OM';
-  changeStatus(payment, sandboxFailsOm ? 'FAILED' : 'SUCCESS');
+  switch (testBehaviourOf(payment.payerIdentifier)) {
+    case 'decline':
+      changeStatus(payment, 'FAILED');
+      return;
+    case 'lateSuccess':
+      holdPending(payment);
+      return;
+    case 'amountMismatch':
+      changeStatus(payment, 'SUCCESS', { paidAmount: Math.max(1, payment.amount - SHORT_PAYMENT) });
+      return;
+    default: {
+      const sandboxFailsOm = config().sandboxQuirks && payment.paymentMethod === 'OM';
+      changeStatus(payment, sandboxFailsOm ? 'FAILED' : 'SUCCESS');
+    }
+  }
 }
 
-/** A gateway session dies after about an hour (§5.2, decision 14). */
-export function expireIfStale(payment: Payment): Payment {
-  if (payment.flow !== 'gateway' || isTerminal(payment.status) || payment.status === 'CAPTURED')
+/** The payer declined or cancelled (phone, KULU, portal): `status`, except for a late-success payer. */
+export function payerDeclines(payment: Payment, status: 'FAILED' | 'CANCELLED'): void {
+  if (testBehaviourOf(payment.payerIdentifier) === 'lateSuccess') holdPending(payment);
+  else changeStatus(payment, status);
+}
+
+/**
+ * A late-success payment answers every payer action with PENDING: the
+ * operator has the money but tells Djomy only later, after the shop has
+ * usually given up on the payment.
+ */
+function holdPending(payment: Payment): void {
+  if (payment.status !== 'PENDING') changeStatus(payment, 'PENDING');
+}
+
+/** When a late-success payment succeeds on its own. */
+export function lateSuccessDue(payment: Payment): Date | null {
+  if (testBehaviourOf(payment.payerIdentifier) !== 'lateSuccess') return null;
+  return new Date(Date.parse(payment.createdAt) + config().lateSuccessSeconds * 1000);
+}
+
+function isOpen(payment: Payment): boolean {
+  return !isTerminal(payment.status) && payment.status !== 'CAPTURED';
+}
+
+/**
+ * What time has done to a payment since it was last read: a late-success
+ * payment succeeds once due (it never times out at Djomy), and a gateway
+ * session dies after about an hour (§5.2, decision 14). Call it wherever a
+ * payment is read, so the change and its webhook happen then.
+ */
+export function refreshPayment(payment: Payment): Payment {
+  if (!isOpen(payment)) return payment;
+  const due = lateSuccessDue(payment);
+  if (due !== null) {
+    const succeeded = payment.history.some((h) => h.status === 'SUCCESS');
+    if (!succeeded && Date.now() >= due.getTime()) changeStatus(payment, 'SUCCESS');
     return payment;
+  }
+  if (payment.flow !== 'gateway') return payment;
   const deadline = Date.parse(payment.createdAt) + config().gatewayTimeoutMinutes * 60_000;
   if (Date.now() >= deadline) changeStatus(payment, 'TIMEOUT');
   return payment;
@@ -95,8 +150,15 @@ function recordLinkUsage(link: Link): void {
   else if (link.usageLimit === null || link.numberOfUsage >= link.usageLimit) link.status = 'PAID';
 }
 
-/** Past `expiresAt`, an active link is EXPIRED (§6.2). */
+/**
+ * Past `expiresAt`, an active link is EXPIRED (§6.2). Its payments are
+ * refreshed first: a late success due before now may have closed the link.
+ */
 export function expireLinkIfStale(link: Link): Link {
+  for (const id of link.transactionIds) {
+    const payment = payments.get(id);
+    if (payment) refreshPayment(payment);
+  }
   if (link.status === 'ACTIVE' && link.expiresAt !== null && Date.parse(link.expiresAt) <= Date.now()) {
     link.status = 'EXPIRED';
   }

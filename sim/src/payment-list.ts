@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { PAYMENT_STATUSES } from './domain.ts';
 import type { SimHono } from './env.ts';
 import { ok } from './envelope.ts';
-import { expireIfStale } from './lifecycle.ts';
+import { refreshPayment } from './lifecycle.ts';
 import { pageOf, readPageRequest } from './paging.ts';
 import { allPayments, type Payment } from './store.ts';
 import { BodyReader } from './validation.ts';
@@ -87,7 +87,7 @@ export function listPayments(c: Context<SimHono>): Response {
   const valid = reader.finish(c, {});
   if (valid instanceof Response) return valid;
   const matching = allPayments()
-    .map(expireIfStale)
+    .map(refreshPayment)
     .filter((p) => filter.statuses.has(p.status))
     .filter((p) => p.createdAt.slice(0, 10) >= filter.startDate && p.createdAt.slice(0, 10) <= filter.endDate)
     .sort(compare(filter));

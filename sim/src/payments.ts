@@ -1,6 +1,7 @@
 /**
  * Djomy's payment endpoints: direct payment (§5.1), hosted gateway (§5.2),
- * confirmOTP (§5.3, decision 4) and the official status (§5.4).
+ * confirmOTP (§5.3, decision 4) and the official status (§5.4). The payer's
+ * test numbers (`test-numbers.ts`) act here on creation and on confirmOTP.
  */
 import type { Context } from 'hono';
 import { timingSafeEqualText } from '../../src/lib/crypto.ts';
@@ -8,9 +9,10 @@ import { config } from './config.ts';
 import { DIRECT_METHODS, type DirectMethod, portalMethods } from './domain.ts';
 import type { SimHono } from './env.ts';
 import { fail, MESSAGES, ok, readJsonObject } from './envelope.ts';
-import { expireIfStale, openPayment, payerApproves } from './lifecycle.ts';
+import { openPayment, payerApproves, payerDeclines, refreshPayment } from './lifecycle.ts';
 import { randomOtp } from './random.ts';
-import { type PaymentMode, payments } from './store.ts';
+import { type Payment, type PaymentMode, payments } from './store.ts';
+import { testBehaviourOf } from './test-numbers.ts';
 import { BodyReader } from './validation.ts';
 import { creationView, statusView } from './views.ts';
 
@@ -46,6 +48,19 @@ function readPayerIdentifier(reader: BodyReader, method: DirectMethod | undefine
     return reader.invalid('payerIdentifier', 'Le numéro de compte PayCard ne contient que des chiffres.');
   }
   return account;
+}
+
+/**
+ * What a test payer does as soon as a payment exists. The creation answer is
+ * built before, so it shows the payment as just created, as Djomy's does.
+ */
+function afterCreation(c: Context<SimHono>, payment: Payment): void {
+  const behaviour = testBehaviourOf(payment.payerIdentifier);
+  if (behaviour === 'answerLost') c.set('loseAnswer', true);
+  // On the gateway the payer has not seen the portal yet: nothing to approve or decline.
+  if (payment.flow !== 'direct') return;
+  if (behaviour === 'approve') payerApproves(payment);
+  else if (behaviour === 'decline') payerDeclines(payment, 'FAILED');
 }
 
 function modeOf(method: DirectMethod): PaymentMode {
@@ -90,7 +105,9 @@ export async function createDirectPayment(c: Context<SimHono>): Promise<Response
     paymentLinkReference: null,
     redirectUrl: mode === 'redirect' ? `${originOf(c)}/kulu/${transactionId}` : null,
   });
-  return ok(c, creationView(payment), 'Paiement initié avec succès', 201);
+  const answer = creationView(payment);
+  afterCreation(c, payment);
+  return ok(c, answer, 'Paiement initié avec succès', 201);
 }
 
 /** `POST /v1/payments/gateway`: CREATED, with the portal URL to send the payer to. */
@@ -130,13 +147,20 @@ export async function createGatewayPayment(c: Context<SimHono>): Promise<Respons
     paymentLinkReference: null,
     redirectUrl: `${originOf(c)}/portal/${transactionId}`,
   });
-  return ok(c, creationView(payment), 'Paiement initié avec succès', 201);
+  const answer = creationView(payment);
+  afterCreation(c, payment);
+  return ok(c, answer, 'Paiement initié avec succès', 201);
 }
 
-/** `POST /v1/payments/{transactionId}/confirmOTP`: direct OTP-mode payments still PENDING only. */
+/**
+ * `POST /v1/payments/{transactionId}/confirmOTP`: direct OTP-mode payments
+ * still PENDING only. A wrong-OTP test payer never gets a code right; a
+ * late-success one gets 200 with the payment still PENDING.
+ */
 export async function confirmOtp(c: Context<SimHono>): Promise<Response> {
-  const payment = payments.get(c.req.param('transactionId') ?? '');
-  if (!payment) return fail(c, 404, MESSAGES.paymentNotFound);
+  const found = payments.get(c.req.param('transactionId') ?? '');
+  if (!found) return fail(c, 404, MESSAGES.paymentNotFound);
+  const payment = refreshPayment(found);
   const body = await readJsonObject(c);
   if (body instanceof Response) return body;
   const reader = new BodyReader(body);
@@ -153,7 +177,8 @@ export async function confirmOtp(c: Context<SimHono>): Promise<Response> {
     return fail(c, 400, 'Ce paiement ne se confirme pas par OTP.');
   }
   if (payment.status !== 'PENDING') return fail(c, 400, "Ce paiement n'est plus en attente.");
-  if (!timingSafeEqualText(valid.oneTimePin, payment.otp)) {
+  const alwaysWrong = testBehaviourOf(payment.payerIdentifier) === 'wrongOtp';
+  if (alwaysWrong || !timingSafeEqualText(valid.oneTimePin, payment.otp)) {
     return fail(c, 400, 'Code OTP incorrect.', { fieldsErrors: ['oneTimePin'] });
   }
   payerApproves(payment);
@@ -164,5 +189,5 @@ export async function confirmOtp(c: Context<SimHono>): Promise<Response> {
 export function paymentStatus(c: Context<SimHono>): Response {
   const payment = payments.get(c.req.param('transactionId') ?? '');
   if (!payment) return fail(c, 404, MESSAGES.paymentNotFound);
-  return ok(c, statusView(expireIfStale(payment)), 'Statut du paiement');
+  return ok(c, statusView(refreshPayment(payment)), 'Statut du paiement');
 }

@@ -91,3 +91,26 @@ export function clearStore(): void {
 export function allPayments(): Payment[] {
   return [...payments.values()].reverse();
 }
+
+export interface ReferenceCount {
+  count: number;
+  transactionIds: string[];
+}
+
+/**
+ * Every payment per `merchantPaymentReference`, in creation order. More than
+ * one means an order got several Djomy payments: a double charge if two succeed.
+ */
+export function paymentsByReference(): Record<string, ReferenceCount> {
+  // A Map, not an object literal: a reference may be any text, `__proto__` included.
+  const byReference = new Map<string, ReferenceCount>();
+  for (const payment of payments.values()) {
+    const reference = payment.merchantPaymentReference;
+    if (reference === '') continue;
+    const entry = byReference.get(reference) ?? { count: 0, transactionIds: [] };
+    entry.count += 1;
+    entry.transactionIds.push(payment.transactionId);
+    byReference.set(reference, entry);
+  }
+  return Object.fromEntries(byReference);
+}

@@ -11,16 +11,22 @@ import { webhookEventType } from './domain.ts';
 import type { SimHono } from './env.ts';
 import { faultRandom, webhookFaults } from './faults.ts';
 import type { Payment } from './store.ts';
+import { testBehaviourOf } from './test-numbers.ts';
 import { statusView } from './views.ts';
 import {
   type DeliveryOutcome,
+  type DeliveryPlan,
   type DeliveryRecord,
   deliverWebhook,
   planDelivery,
 } from './webhook-delivery.ts';
 import { buildWebhookMessage, type WebhookInput, type WebhookMessage } from './webhook-message.ts';
 
-let outbox: Omit<WebhookInput, 'version'>[] = [];
+/** A queued event; `neverSent` for a payer whose test number loses every webhook. */
+type Queued = Omit<WebhookInput, 'version'> & { neverSent: boolean };
+const NEVER_SENT: DeliveryPlan = { dropped: true };
+
+let outbox: Queued[] = [];
 let messages: WebhookMessage[] = [];
 let deliveries: DeliveryRecord[] = [];
 let pending = 0;
@@ -45,6 +51,7 @@ export function queuePaymentEvent(payment: Payment): void {
     paymentLinkReference: payment.paymentLinkReference,
     metadata: payment.metadata,
     at: new Date(),
+    neverSent: testBehaviourOf(payment.payerIdentifier) === 'webhookNeverSent',
   });
 }
 
@@ -79,7 +86,7 @@ export async function flushWebhooks(c: Context<SimHono>): Promise<void> {
   outbox = [];
   const { webhookUrl, webhookVersion, webhookRetry } = config();
   const built: WebhookMessage[] = [];
-  for (const input of queued) {
+  for (const { neverSent: _, ...input } of queued) {
     built.push(await buildWebhookMessage(c.env.SIM_CLIENT_SECRET, { ...input, version: webhookVersion }));
   }
   messages.push(...built);
@@ -90,7 +97,11 @@ export async function flushWebhooks(c: Context<SimHono>): Promise<void> {
     sleep,
     record: recorderFor(generation),
   };
-  const planned = built.map((message) => ({ message, plan: planDelivery(policy, faultRandom) }));
+  // A never-sent event's fate owes nothing to chance: it draws nothing from the seeded generator.
+  const planned = built.map((message, i) => ({
+    message,
+    plan: queued[i]?.neverSent ? NEVER_SENT : planDelivery(policy, faultRandom),
+  }));
   pending += planned.length;
   const deliverOne = ({ message, plan }: (typeof planned)[number]) =>
     deliverWebhook(message, plan, policy, effects).finally(() => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../src/notify/standard-webhooks.ts';
 import verifyPaymentSchema from '../fixtures/afrotools-djomy/verify_payment.schema.json';
 import { TEST_CREDENTIALS, TEST_HOSTS } from '../support/constants.ts';
-import { djomy, djomySchemaErrors, djomyToken, SIM_ORIGIN, sim } from '../support/sim.ts';
+import { djomy, djomyHeaders, djomySchemaErrors, djomyToken, SIM_ORIGIN, sim } from '../support/sim.ts';
 
 let token: string;
 
@@ -42,6 +42,7 @@ describe('/__sim/config', () => {
       partnerDomain: null,
       returnParams: true,
       gatewayTimeoutMinutes: 60,
+      lateSuccessSeconds: 120,
       currencyLabel: null,
       merchantResponse: { status: 200, failRate: 0 },
     });
@@ -62,6 +63,7 @@ describe('/__sim/config', () => {
     ['a webhook URL that is not a URL', { webhookUrl: 'edge' }],
     ['a failRate above 1', { merchantResponse: { failRate: 1.5 } }],
     ['an unknown consumed link status', { consumedUniqueLinkStatus: 'GONE' }],
+    ['a negative late success delay', { lateSuccessSeconds: -1 }],
   ])('refuses %s with 400', async (_case, patch) => {
     await expect(sim.config(patch as never)).rejects.toThrow(/400/);
   });
@@ -71,10 +73,12 @@ describe('/__sim/reset', () => {
   it('forgets payments, links, counters, webhooks and faults, and restores the defaults', async () => {
     await createDirect();
     await djomy('POST', '/v1/links', { token, body: { countryCode: 'GN' } });
-    await sim.config({ sandboxQuirks: true });
+    await sim.config({ sandboxQuirks: true, lateSuccessSeconds: 1 });
     await sim.faults({ rules: [{ endpoint: '*', kind: '500', rate: 0 }] });
     await sim.reset();
     expect(await sim.payments()).toEqual([]);
+    expect(await sim.references()).toEqual({});
+    expect((await sim.getConfig()).lateSuccessSeconds).toBe(120);
     expect((await sim.counters()).total).toBe(0);
     expect((await sim.webhooks()).events).toEqual([]);
     expect((await sim.getFaults()).rules).toEqual([]);
@@ -143,6 +147,73 @@ describe('/__sim/payments', () => {
   it('refuses an unknown status', async () => {
     const id = await createDirect();
     await expect(sim.complete(id, 'PAID' as never)).rejects.toThrow(/400/);
+  });
+});
+
+describe('/__sim/references', () => {
+  const direct = (merchantPaymentReference?: string) =>
+    djomy('POST', '/v1/payments', {
+      token,
+      body: {
+        paymentMethod: 'OM',
+        payerIdentifier: '00224660000002',
+        amount: 1000,
+        countryCode: 'GN',
+        ...(merchantPaymentReference !== undefined && { merchantPaymentReference }),
+      },
+    });
+  const gateway = (merchantPaymentReference: string) =>
+    djomy('POST', '/v1/payments/gateway', {
+      token,
+      body: { amount: 1000, countryCode: 'GN', payerNumber: '00224660000002', merchantPaymentReference },
+    });
+  const idOf = (answer: { body: { data: { transactionId: string } } }) => answer.body.data.transactionId;
+
+  it('counts the Djomy payments of each merchant reference, direct and gateway, in creation order', async () => {
+    const first = idOf(await direct('ORDER-1'));
+    const other = idOf(await gateway('ORDER-2'));
+    const second = idOf(await gateway('ORDER-1'));
+    expect(await sim.references()).toEqual({
+      'ORDER-1': { count: 2, transactionIds: [first, second] },
+      'ORDER-2': { count: 1, transactionIds: [other] },
+    });
+  });
+
+  it('counts link payments under their merchant reference, and skips empty references', async () => {
+    await direct();
+    await direct('');
+    const withReference = await djomy('POST', '/v1/links', {
+      token,
+      body: { countryCode: 'GN', amountToPay: 1000, usageType: 'MULTIPLE', merchantReference: 'SHOP-QR' },
+    });
+    const withoutReference = await djomy('POST', '/v1/links', {
+      token,
+      body: { countryCode: 'GN', amountToPay: 1000 },
+    });
+    const a = await sim.payLink(withReference.body.data.paymentLinkReference, { status: 'FAILED' });
+    const b = await sim.payLink(withReference.body.data.paymentLinkReference);
+    await sim.payLink(withoutReference.body.data.paymentLinkReference);
+    expect(await sim.references()).toEqual({
+      'SHOP-QR': { count: 2, transactionIds: [a.transactionId, b.transactionId] },
+    });
+  });
+
+  it('counts a create whose answer was lost, and the retry that follows it: two payments for one order', async () => {
+    await sim.faults({ rules: [{ endpoint: 'createPayment', kind: 'reset', rate: 1, times: 1 }] });
+    const lost = await fetch(`${SIM_ORIGIN}/v1/payments`, {
+      method: 'POST',
+      headers: await djomyHeaders(token),
+      body: JSON.stringify({
+        paymentMethod: 'OM',
+        payerIdentifier: '00224660000002',
+        amount: 1000,
+        countryCode: 'GN',
+        merchantPaymentReference: 'ORDER-3',
+      }),
+    });
+    await expect(lost.text()).rejects.toThrow();
+    await direct('ORDER-3');
+    expect((await sim.references())['ORDER-3']?.count).toBe(2);
   });
 });
 

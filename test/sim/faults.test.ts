@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { djomy, djomyToken, sim } from '../support/sim.ts';
+import { djomy, djomyHeaders, djomyToken, SIM_ORIGIN, sim } from '../support/sim.ts';
 
 let token: string;
 
@@ -143,6 +143,83 @@ describe('injected API faults', () => {
     ['a negative reorder window', { rules: [], webhooks: { reorderWindowMs: -1 } }],
   ])('refuses a spec with %s', async (_case, spec) => {
     await expect(sim.faults(spec as never)).rejects.toThrow(/400/);
+  });
+});
+
+/** A raw call, so the test can see the answer start before its body read fails. */
+async function rawCall(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${SIM_ORIGIN}${path}`, {
+    method,
+    headers: await djomyHeaders(token),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+describe('the reset fault: processed, then the answer is lost while it is read', () => {
+  it('creates the payment and sends its webhook, answers 201, and fails the body read', async () => {
+    await sim.faults({ rules: [{ endpoint: 'createPayment', kind: 'reset', rate: 1 }] });
+    const response = await rawCall('POST', '/v1/payments', { ...payment, merchantPaymentReference: 'R-1' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.headers.get('content-length')).toBeNull();
+    await expect(response.text()).rejects.toThrow();
+    const created = await sim.payments();
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ status: 'PENDING', merchantPaymentReference: 'R-1' });
+    const events = (await sim.webhooks()).events;
+    expect(events.map((e) => [e.eventType, e.transactionId])).toEqual([
+      ['payment.pending', created[0]?.transactionId],
+    ]);
+  });
+
+  it('hands over the first bytes of the real answer before the reset', async () => {
+    await sim.faults({ rules: [{ endpoint: 'createGateway', kind: 'reset', rate: 1 }] });
+    const response = await rawCall('POST', '/v1/payments/gateway', {
+      amount: 5000,
+      countryCode: 'GN',
+      payerNumber: '00224620123456',
+    });
+    expect(response.status).toBe(201);
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toMatch(/^\{"success":true/);
+    await expect(reader?.read()).rejects.toThrow();
+    expect((await sim.payments())[0]).toMatchObject({ flow: 'gateway', status: 'CREATED' });
+  });
+
+  it('applies to reads too: the status is answered 200, then lost', async () => {
+    const id = (await createPayment()).body.data.transactionId;
+    await sim.faults({ rules: [{ endpoint: 'status', kind: 'reset', rate: 1, times: 1 }] });
+    const response = await rawCall('GET', `/v1/payments/${id}/status`);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect((await djomy('GET', `/v1/payments/${id}/status`, { token })).body.data.status).toBe('PENDING');
+  });
+
+  it('confirms the OTP, then loses the answer', async () => {
+    const id = (await createPayment()).body.data.transactionId;
+    const { otp } = await sim.payment(id);
+    await sim.faults({ rules: [{ endpoint: 'confirmOtp', kind: 'reset', rate: 1 }] });
+    const response = await rawCall('POST', `/v1/payments/${id}/confirmOTP`, { oneTimePin: otp });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect((await sim.payment(id)).status).toBe('SUCCESS');
+  });
+
+  it('loses a refusal just the same: the answer is lost whatever it was', async () => {
+    await sim.faults({ rules: [{ endpoint: 'createPayment', kind: 'reset', rate: 1 }] });
+    const response = await rawCall('POST', '/v1/payments', { ...payment, amount: -1 });
+    expect(response.status).toBe(400);
+    await expect(response.text()).rejects.toThrow();
+    expect(await sim.payments()).toEqual([]);
+  });
+
+  it('issues the token on auth, then loses it', async () => {
+    await sim.faults({ rules: [{ endpoint: 'auth', kind: 'reset', rate: 1, times: 1 }] });
+    const response = await rawCall('POST', '/v1/auth', {});
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect((await sim.counters()).auth).toBeGreaterThanOrEqual(2);
   });
 });
 

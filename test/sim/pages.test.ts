@@ -166,3 +166,32 @@ describe('the dashboard (/__sim/)', () => {
     expect(text).toContain('&lt;script&gt;');
   });
 });
+
+describe('landmarks of every page', () => {
+  it('put the content of the dashboard and the phone in <main> with an <h1>, under a <header> with a <nav>', async () => {
+    for (const path of ['/__sim/', '/__sim/phone']) {
+      const { text } = await page(path);
+      expect(text).toContain('<html lang="fr">');
+      expect(text).toMatch(/<header>[\s\S]*<nav aria-label="Simulateur">[\s\S]*<\/header>\s*<main>\s*<h1>/);
+      expect(text).toMatch(/<\/main>\s*<\/body>/);
+    }
+  });
+
+  it('put the payer pages in <main> too, without the simulator navigation', async () => {
+    const kulu = await createDirect('KULU');
+    const { body } = await djomy('POST', '/v1/payments/gateway', {
+      token,
+      body: { amount: 5000, countryCode: 'GN', payerNumber: '00224620123456' },
+    });
+    const link = await djomy('POST', '/v1/links', { token, body: { countryCode: 'GN', amountToPay: 1000 } });
+    for (const path of [
+      `/kulu/${kulu}`,
+      `/portal/${body.data.transactionId}`,
+      `/links/${link.body.data.paymentLinkReference}`,
+    ]) {
+      const { text } = await page(path);
+      expect(text).toMatch(/<header>[\s\S]*<\/header>\s*<main>\s*<h1>/);
+      expect(text).not.toContain('<nav');
+    }
+  });
+});

@@ -15,7 +15,7 @@ import type { PaymentStatus } from '../../sim/src/domain.ts';
 import type { FaultSpec, FaultSpecInput } from '../../sim/src/faults.ts';
 import type { LinkPayment } from '../../sim/src/link-payments.ts';
 import type { MerchantDelivery } from '../../sim/src/merchant-inbox.ts';
-import type { Payment } from '../../sim/src/store.ts';
+import type { Payment, ReferenceCount } from '../../sim/src/store.ts';
 import type { DeliveryRecord } from '../../sim/src/webhook-delivery.ts';
 import type { WebhookMessage } from '../../sim/src/webhook-message.ts';
 import { djomyApiKey } from '../../src/djomy/signature.ts';
@@ -23,7 +23,9 @@ import { TEST_CREDENTIALS, TEST_HOSTS } from './constants.ts';
 
 export const SIM_ORIGIN = `http://${TEST_HOSTS.djomy}`;
 
-export type { ConfigPatch, FaultSpecInput, PaymentStatus, SimConfig };
+/** Payer numbers that choose the outcome (approve, decline, answer lost, late success…). */
+export { TEST_NUMBERS, type TestBehaviour } from '../../sim/src/test-numbers.ts';
+export type { ConfigPatch, FaultSpecInput, PaymentStatus, ReferenceCount, SimConfig };
 
 /** What `/__sim/payments/{id}` reveals: the payment with its OTP, mode, flow and URLs. */
 export type PaymentTruth = Payment & { currency: string };
@@ -71,6 +73,13 @@ export const sim = {
   resetCounters: () => control<Counters>('DELETE', '/counters'),
   payment: (transactionId: string) => control<PaymentTruth>('GET', `/payments/${transactionId}`),
   payments: async () => (await control<{ payments: PaymentTruth[] }>('GET', '/payments')).payments,
+  /**
+   * Every Djomy payment per `merchantPaymentReference` (empty ones left out),
+   * in creation order. A count above 1: one order got several payments, a
+   * double charge if two succeed.
+   */
+  references: async () =>
+    (await control<{ references: Record<string, ReferenceCount> }>('GET', '/references')).references,
   /** Sets any status (and optionally what was paid), even on a terminal payment; emits the webhook. */
   complete: (
     transactionId: string,

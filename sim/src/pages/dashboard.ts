@@ -1,16 +1,19 @@
 /**
  * `/__sim/`: what the simulator holds right now, for a person running
- * `npm run dev`: payments (with their OTP) and buttons to complete them with
- * any status, links, and the active configuration.
+ * `npm run dev`: payments (with their OTP and the behaviour of a test payer)
+ * and buttons to complete them with any status, how many payments each
+ * merchant reference got, the test numbers, links, and the active
+ * configuration.
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { config } from '../config.ts';
 import type { SimHono } from '../env.ts';
 import { currentFaults } from '../faults.ts';
-import { changeStatus, expireIfStale, expireLinkIfStale } from '../lifecycle.ts';
-import { allPayments, links, type Payment, payments } from '../store.ts';
+import { changeStatus, expireLinkIfStale, refreshPayment } from '../lifecycle.ts';
+import { allPayments, links, type Payment, payments, paymentsByReference } from '../store.ts';
 import { formatAmount, layout } from './layout.ts';
+import { behaviourNote, testNumbersSection } from './test-numbers.ts';
 
 export const dashboard = new Hono<SimHono>();
 
@@ -23,6 +26,7 @@ function paymentRow(payment: Payment) {
   <td><code>${id.slice(0, 8)}</code><br><span class="hint">${payment.flow}/${payment.mode}</span></td>
   <td>${formatAmount(payment.paidAmount, payment.countryCode)}<br>${payment.paymentMethod ?? '—'}</td>
   <td><strong>${payment.status}</strong>${payment.otp ? html`<br>OTP <span class="otp">${payment.otp}</span>` : ''}</td>
+  <td>${payment.payerIdentifier}<br>${behaviourNote(payment)}</td>
   <td>${payment.merchantPaymentReference || '—'}${page ? html`<br><a href="${page}">page</a>` : ''}</td>
   <td><form method="post" action="/__sim/ui/payments/${id}/complete">
     ${COMPLETIONS.map((status) => html`<button name="status" value="${status}">${status}</button>`)}
@@ -30,18 +34,40 @@ function paymentRow(payment: Payment) {
 </tr>`;
 }
 
+/** Merchant references with their payment count; more than one is a double charge to look into. */
+function referencesSection() {
+  const entries = Object.entries(paymentsByReference());
+  return html`<h2>Références marchand <span class="hint" lang="en">(payments per merchant reference)</span></h2>
+${
+  entries.length === 0
+    ? html`<p class="hint">Aucune <span lang="en">(none)</span>.</p>`
+    : html`<table>
+  <tr><th scope="col">Référence</th><th scope="col">Paiements Djomy</th><th scope="col">Transactions</th></tr>
+  ${entries.map(
+    ([reference, { count, transactionIds }]) => html`<tr data-testid="dashboard-reference-${reference}">
+  <td><code>${reference}</code></td>
+  <td>${count > 1 ? html`<span class="warning">${count} — plusieurs paiements <span lang="en">(several payments)</span></span>` : count}</td>
+  <td>${transactionIds.map((id) => html`<code>${id.slice(0, 8)}</code> `)}</td>
+</tr>`,
+  )}
+</table>`
+}`;
+}
+
 dashboard.get('/__sim', (c) => c.redirect('/__sim/', 302));
 dashboard.get('/__sim/', (c) => {
-  const all = allPayments().map(expireIfStale);
+  const all = allPayments().map(refreshPayment);
   const allLinks = [...links.values()].reverse().map(expireLinkIfStale);
-  const body = html`<p><a href="/__sim/phone">Téléphone du payeur (payer's phone)</a> · <a href="/__sim/">Rafraîchir</a></p>
+  const body = html`<p><a href="/__sim/">Rafraîchir (refresh)</a></p>
 <h2>Paiements (${all.length})</h2>
 ${
   all.length === 0
     ? html`<p class="hint">No payment yet.</p>`
-    : html`<table><tr><th>Transaction</th><th>Montant</th><th>Statut</th><th>Référence</th><th>Terminer avec (complete as)</th></tr>
+    : html`<table><tr><th scope="col">Transaction</th><th scope="col">Montant</th><th scope="col">Statut</th><th scope="col">Payeur</th><th scope="col">Référence</th><th scope="col">Terminer avec (complete as)</th></tr>
 ${all.map(paymentRow)}</table>`
 }
+${referencesSection()}
+${testNumbersSection()}
 <h2>Liens (${allLinks.length})</h2>
 <ul>${allLinks.map(
     (link) =>
@@ -51,7 +77,7 @@ ${all.map(paymentRow)}</table>`
 <pre>${JSON.stringify(config(), null, 2)}</pre>
 <h2>Faults</h2>
 <pre>${JSON.stringify(currentFaults(), null, 2)}</pre>`;
-  return c.html(layout('Simulateur Djomy', body));
+  return c.html(layout('Simulateur Djomy', body, { nav: true }));
 });
 
 dashboard.post('/__sim/ui/payments/:transactionId/complete', async (c) => {

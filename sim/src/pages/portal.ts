@@ -7,15 +7,16 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { isTerminal } from '../domain.ts';
 import type { SimHono } from '../env.ts';
-import { changeStatus, expireIfStale, payerApproves } from '../lifecycle.ts';
+import { changeStatus, payerApproves, payerDeclines, refreshPayment } from '../lifecycle.ts';
 import { type Payment, payments } from '../store.ts';
 import { formatAmount, layout, outcomePage, payerReturnUrl } from './layout.ts';
+import { behaviourNote } from './test-numbers.ts';
 
 export const portal = new Hono<SimHono>();
 
 function gatewayPayment(id: string): Payment | null {
   const payment = payments.get(id);
-  return payment?.flow === 'gateway' ? expireIfStale(payment) : null;
+  return payment?.flow === 'gateway' ? refreshPayment(payment) : null;
 }
 
 function portalForm(payment: Payment) {
@@ -24,7 +25,7 @@ function portalForm(payment: Payment) {
   <p class="amount" data-testid="portal-amount">${formatAmount(payment.amount, payment.countryCode)}</p>
   ${payment.merchantPaymentReference ? html`<p>Référence marchand : <code>${payment.merchantPaymentReference}</code></p>` : ''}
   ${payment.description ? html`<p>${payment.description}</p>` : ''}
-  <p>Payeur / payer : ${payment.payerIdentifier}</p>
+  <p>Payeur / payer : ${payment.payerIdentifier} ${behaviourNote(payment)}</p>
   <fieldset><legend>Moyen de paiement (method)</legend>
   ${methods.map(
     (method, index) =>
@@ -61,8 +62,8 @@ portal.post('/portal/:transactionId', async (c) => {
       : (payment.allowedPaymentMethods[0] ?? null);
   }
   if (action === 'pay') payerApproves(payment);
-  else if (action === 'fail') changeStatus(payment, 'FAILED');
-  else if (action === 'cancel') changeStatus(payment, 'CANCELLED');
+  else if (action === 'fail') payerDeclines(payment, 'FAILED');
+  else if (action === 'cancel') payerDeclines(payment, 'CANCELLED');
   else return c.html(layout('Action inconnue', html`<p>Unknown action.</p>`), 400);
   const next = payerReturnUrl(payment, action === 'cancel');
   return next ? c.redirect(next, 303) : c.html(outcomePage(payment, null));
