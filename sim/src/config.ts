@@ -27,7 +27,14 @@ export const configPatchSchema = z
     gatewayTimeoutMinutes: z.number().min(0),
     lateSuccessSeconds: z.number().min(0),
     currencyLabel: z.string().min(1).nullable(),
-    merchantResponse: z.strictObject({ status: z.int().min(200).max(599), failRate: rate }).partial(),
+    merchantResponse: z
+      .strictObject({
+        status: z.int().min(200).max(599),
+        failRate: rate,
+        location: z.string().min(1).nullable(),
+      })
+      .partial(),
+    redirectUrlOverride: z.string().min(1).nullable(),
   })
   .partial();
 
@@ -54,7 +61,13 @@ export interface SimConfig {
   /** Forces the `currency` label of every payment, e.g. an unknown one (decision 8). */
   currencyLabel: string | null;
   /** How the merchant inbox answers djomy-edge's notifications. */
-  merchantResponse: { status: number; failRate: number };
+  /** How the merchant inbox answers; `location` is sent with a 3xx, to test that deliveries never follow it. */
+  merchantResponse: { status: number; failRate: number; location: string | null };
+  /**
+   * Replaces the URL in every create answer (`redirectUrl`, `paymentUrl`), e.g. with a
+   * `javascript:` or plain-http URL, to test that the Worker never sends a payer there.
+   */
+  redirectUrlOverride: string | null;
 }
 
 export function defaultConfig(env: SimEnv): SimConfig {
@@ -73,7 +86,8 @@ export function defaultConfig(env: SimEnv): SimConfig {
     // Longer than a shop's usual wait for an answer, so the success lands after it gave up.
     lateSuccessSeconds: 120,
     currencyLabel: null,
-    merchantResponse: { status: 200, failRate: 0 },
+    merchantResponse: { status: 200, failRate: 0, location: null },
+    redirectUrlOverride: null,
   };
 }
 

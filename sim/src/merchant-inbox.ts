@@ -44,7 +44,7 @@ export async function receiveMerchantWebhook(c: Context<SimHono>): Promise<Respo
   const text = await c.req.text();
   const result = await verifyStandardWebhook(c.env.SIM_MERCHANT_WEBHOOK_SECRET, c.req.raw.headers, text);
   const body = parsed(text);
-  const { status, failRate } = config().merchantResponse;
+  const { status, failRate, location } = config().merchantResponse;
   const answeredStatus = !result.ok ? 400 : failRate > 0 && faultRandom() < failRate ? 500 : status;
   deliveries.push({
     webhookId: c.req.header('webhook-id') ?? null,
@@ -57,5 +57,9 @@ export async function receiveMerchantWebhook(c: Context<SimHono>): Promise<Respo
     at: new Date().toISOString(),
   });
   const bodyless = [204, 205, 304].includes(answeredStatus);
-  return new Response(bodyless ? null : answeredStatus < 300 ? 'ok' : 'refused', { status: answeredStatus });
+  const redirect = answeredStatus >= 300 && answeredStatus < 400 && location ? { location } : undefined;
+  return new Response(bodyless ? null : answeredStatus < 300 ? 'ok' : 'refused', {
+    status: answeredStatus,
+    headers: redirect,
+  });
 }

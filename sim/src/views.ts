@@ -34,7 +34,7 @@ export function statusView(payment: Payment): Record<string, unknown> {
 
 /** The `data` of a 201 from `/v1/payments` or `/v1/payments/gateway` (§5.1, §5.2). */
 export function creationView(payment: Payment): Record<string, unknown> {
-  const url = payment.redirectUrl;
+  const url = payment.redirectUrl === null ? null : (config().redirectUrlOverride ?? payment.redirectUrl);
   return {
     transactionId: payment.transactionId,
     status: payment.status,

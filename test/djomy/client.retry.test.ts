@@ -192,4 +192,14 @@ describe('creates and confirmOTP retry only on 429 and 503', () => {
     const listed = await djomy.listPayments({ statuses: ['PENDING'] });
     expect(listed.items.map((p) => p.merchantPaymentReference)).toContain(request.merchantPaymentReference);
   });
+
+  it('a create whose answer is lost while its body is read is sent once: its outcome is unknown', async () => {
+    await ready();
+    await faults('createPayment', 'reset', 1);
+    const request = directPayment();
+    const error = await rejection(djomy.createDirectPayment(request));
+    expect(error).toMatchObject({ outcomeUnknown: true });
+    expect((await sim.counters()).createPayment).toBe(1);
+    expect((await sim.references())[request.merchantPaymentReference]?.count).toBe(1);
+  });
 });

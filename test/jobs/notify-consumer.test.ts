@@ -156,4 +156,17 @@ describe('merchant notifications', () => {
       data: { status: 'TIMEOUT', closeReason: 'open_at_djomy_long_after_expiry' },
     });
   });
+
+  it('a redirect is a failed attempt: the POST is never turned into a GET somewhere else', async () => {
+    // The redirect target answers a GET with 200: following it would look like a delivery.
+    await sim.config({
+      merchantResponse: { status: 302, location: 'http://djomy.localhost/__sim/config' },
+    });
+    const { row } = await settled();
+    const result = await runNotifyBatch([row.id]);
+    expect(result.retryMessages).toHaveLength(1);
+    const [after] = await outboxOf((JSON.parse(row.payload) as { data: { id: string } }).data.id);
+    expect(after).toMatchObject({ state: 'pending', last_error: 'HTTP 302' });
+    await sim.config({ merchantResponse: { status: 200, location: null } });
+  });
 });

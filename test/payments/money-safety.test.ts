@@ -270,3 +270,29 @@ describe('caps', () => {
     expect(gateway.status).toBe(201);
   });
 });
+
+describe('URLs from Djomy that a payer’s browser would follow', () => {
+  afterEach(() => sim.config({ redirectUrlOverride: null }));
+
+  it.each(['javascript:alert(1)', 'http://evil.example/portal', 'data:text/html,hi'])(
+    '%s never reaches the payer: 502 djomy-bad-answer, the transaction recorded first',
+    async (url) => {
+      await sim.config({ redirectUrlOverride: url });
+      const response = await call('/api/payments', { method: 'POST', json: gatewayOrder() });
+      expect(response.status).toBe(502);
+      const problem = await response.json<{ type: string; paymentId: string }>();
+      expect(problem.type).toBe('/docs#problem-djomy-bad-answer');
+      expect(JSON.stringify(problem)).not.toContain(url);
+      const [atDjomy] = await atDjomyFor(problem.paymentId);
+      expect((await ledgerOf(problem.paymentId)).payment.transactionId).toBe(atDjomy?.transactionId);
+
+      const form = await call('/checkout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'sku=cap&phone=622123456',
+      });
+      expect(form.headers.get('location') ?? '').not.toContain(url.split(':')[0] === 'http' ? 'evil' : url);
+      expect(form.status).not.toBe(303);
+    },
+  );
+});

@@ -44,14 +44,15 @@ describe('/__sim/config', () => {
       gatewayTimeoutMinutes: 60,
       lateSuccessSeconds: 120,
       currencyLabel: null,
-      merchantResponse: { status: 200, failRate: 0 },
+      merchantResponse: { status: 200, failRate: 0, location: null },
+      redirectUrlOverride: null,
     });
   });
 
   it('merges a patch, nested objects included, and answers the whole config', async () => {
     const config = await sim.config({ webhookRetry: { attempts: 5 }, merchantResponse: { status: 503 } });
     expect(config.webhookRetry).toEqual({ attempts: 5, baseDelayMs: 500 });
-    expect(config.merchantResponse).toEqual({ status: 503, failRate: 0 });
+    expect(config.merchantResponse).toEqual({ status: 503, failRate: 0, location: null });
     expect(config.tokenTtlSeconds).toBe(3600);
   });
 
@@ -227,6 +228,7 @@ describe('/__sim/merchant: the merchant server receiving djomy-edge notification
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
       body,
+      redirect: 'manual',
     });
   }
 
@@ -262,6 +264,35 @@ describe('/__sim/merchant: the merchant server receiving djomy-edge notification
     await sim.config({ merchantResponse: { status: 200, failRate: 1 } });
     expect((await deliver()).status).toBe(500);
     expect((await sim.merchantDeliveries()).map((d) => d.answeredStatus)).toEqual([503, 500]);
+  });
+
+  it('answers a redirect with its location when told to', async () => {
+    await sim.config({
+      merchantResponse: { status: 302, failRate: 0, location: 'http://djomy.localhost/elsewhere' },
+    });
+    const response = await deliver();
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('http://djomy.localhost/elsewhere');
+  });
+});
+
+describe('redirectUrlOverride', () => {
+  it('replaces the URL of every create answer', async () => {
+    await sim.config({ redirectUrlOverride: 'javascript:alert(1)' });
+    const { body } = await djomy('POST', '/v1/payments/gateway', {
+      token: await djomyToken(),
+      body: {
+        amount: 1000,
+        countryCode: 'GN',
+        payerNumber: '00224622123456',
+        merchantPaymentReference: 'override',
+      },
+    });
+    expect(body.data).toMatchObject({
+      redirectUrl: 'javascript:alert(1)',
+      paymentUrl: 'javascript:alert(1)',
+    });
+    await sim.config({ redirectUrlOverride: null });
   });
 });
 
