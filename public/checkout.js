@@ -270,6 +270,29 @@
 .djomy-spin{width:2rem;height:2rem;margin:.5rem auto;border:3px solid #eee;border-top-color:#e8590c;border-radius:50%;animation:djomy-spin 1s linear infinite}
 @keyframes djomy-spin{to{transform:rotate(1turn)}}`;
 
+  /** @type {CSSStyleSheet | null} */
+  let dialogSheet = null;
+
+  /**
+   * The dialog's styles, as a constructed stylesheet: unlike a <style>
+   * element it works under a Content-Security-Policy without 'unsafe-inline'
+   * (the site's own, or the demo's). Browsers without constructed sheets get
+   * the <style> element.
+   * @param {(tag: string, text: string, attrs?: Record<string, string>) => HTMLElement} el
+   */
+  function installStyles(el) {
+    if ('adoptedStyleSheets' in document && typeof CSSStyleSheet === 'function') {
+      if (!dialogSheet) {
+        dialogSheet = new CSSStyleSheet();
+        dialogSheet.replaceSync(DIALOG_CSS);
+      }
+      if (!document.adoptedStyleSheets.includes(dialogSheet))
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, dialogSheet];
+    } else if (!document.getElementById('djomy-style')) {
+      document.head.append(el('style', DIALOG_CSS, { id: 'djomy-style' }));
+    }
+  }
+
   /**
    * The built-in dialog: one <dialog> whose content follows the steps. Every
    * node is built with the DOM API, so no server text is ever parsed as HTML.
@@ -284,8 +307,7 @@
       for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
       return node;
     };
-    if (!document.getElementById('djomy-style'))
-      document.head.append(el('style', DIALOG_CSS, { id: 'djomy-style' }));
+    installStyles(el);
     const dialog = el('dialog', '', {
       class: 'djomy-dialog',
       'data-djomy': 'dialog',

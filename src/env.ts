@@ -7,7 +7,9 @@
 
 import { COUNTRIES, type Country } from './djomy/phone.ts';
 import { DIRECT_METHODS } from './djomy/schemas.ts';
-import type { NotifyJob, VerifyJob } from './jobs/messages.ts';
+import { isLoopback, isSecureOrLoopback } from './lib/urls.ts';
+import { decodeWebhookSecret } from './notify/standard-webhooks.ts';
+import type { NotifyJob, VerifyJob } from './payments/messages.ts';
 
 export interface Env {
   /** D1: the ledger (payments, events, products, links, webhook events, outbox, dead letters). */
@@ -42,6 +44,10 @@ export interface Env {
   DEFAULT_COUNTRY?: string;
   /** Milliseconds before a Djomy call is abandoned (default 10000). */
   DJOMY_TIMEOUT_MS?: string;
+  /** Direct-flow prompts allowed per payer phone in 10 minutes (default 3). */
+  PROMPTS_PER_PHONE?: string;
+  /** Days after which webhook bodies, idempotency keys and phones of closed payments are purged (default 180). */
+  RETENTION_DAYS?: string;
 }
 
 export interface Config {
@@ -60,6 +66,8 @@ export interface Config {
   openAmount: { min: number; max: number } | null;
   merchantWebhook: { url: string; secret: string } | null;
   defaultCountry: Country;
+  promptsPerPhone: number;
+  retentionDays: number;
 }
 
 /** A setting that is missing or malformed. `setting` names it; the value is never echoed. */
@@ -70,26 +78,18 @@ export interface ConfigProblem {
 
 export interface LoadedConfig {
   config: Config;
+  /** Settings that stop something from working: `/healthz` answers 503. */
   problems: ConfigProblem[];
+  /** Settings that work but deserve a look (e.g. a plain-http site origin): `/healthz` still answers 200. */
+  warnings: ConfigProblem[];
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** `http://` is acceptable only for loopback hosts (`*.localhost` included); anything else must be https. */
-export function isSecureOrLoopback(url: URL): boolean {
-  if (url.protocol === 'https:') return true;
-  return (
-    url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost'))
-  );
-}
-
-function parseOrigin(value: string): string | null {
-  try {
-    const url = new URL(value);
-    return url.origin !== 'null' && isSecureOrLoopback(url) ? url.origin : null;
-  } catch {
-    return null;
-  }
+function parseOrigin(value: string, { allowHttp = false } = {}): string | null {
+  if (!URL.canParse(value)) return null;
+  const url = new URL(value);
+  if (url.origin === 'null') return null;
+  if (isSecureOrLoopback(url) || (allowHttp && url.protocol === 'http:')) return url.origin;
+  return null;
 }
 
 function parseAmount(value: string | undefined): number | null {
@@ -107,6 +107,7 @@ export function loadConfig(env: Env): LoadedConfig {
   const cached = cache.get(env);
   if (cached) return cached;
   const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
   const problem = (setting: string, text: string) => problems.push({ setting, problem: text });
   const text = (value: string | undefined) => value?.trim() || null;
 
@@ -130,12 +131,24 @@ export function loadConfig(env: Env): LoadedConfig {
     if (!publicUrl) problem('PUBLIC_URL', 'must be an https origin (http only for loopback hosts)');
   }
 
+  // The operator's list is honoured as written, plain http included (a shop served on the local
+  // network to test from a real phone); an http site on the internet is only a warning.
   const allowedOrigins = new Set<string>();
   for (const entry of (env.ALLOWED_ORIGINS ?? '').split(',')) {
     if (!entry.trim()) continue;
-    const origin = parseOrigin(entry.trim());
-    if (origin) allowedOrigins.add(origin);
-    else problem('ALLOWED_ORIGINS', `"${entry.trim()}" is not an https origin`);
+    const origin = parseOrigin(entry.trim(), { allowHttp: true });
+    if (!origin) {
+      problem('ALLOWED_ORIGINS', `"${entry.trim().slice(0, 100)}" is not an http(s) origin`);
+      continue;
+    }
+    allowedOrigins.add(origin);
+    const url = new URL(origin);
+    if (url.protocol === 'http:' && !isLoopback(url)) {
+      warnings.push({
+        setting: 'ALLOWED_ORIGINS',
+        problem: `${origin} is plain http: payers' data crosses the network unencrypted; use https outside a test network`,
+      });
+    }
   }
 
   const otpMethods = new Set(
@@ -168,14 +181,25 @@ export function loadConfig(env: Env): LoadedConfig {
     } catch {}
     const secret = text(env.MERCHANT_WEBHOOK_SECRET);
     if (!url || !isSecureOrLoopback(url)) problem('MERCHANT_WEBHOOK_URL', 'must be an https URL');
-    else if (!secret || !/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(secret)) {
-      problem('MERCHANT_WEBHOOK_SECRET', 'must be set as whsec_<base64> when MERCHANT_WEBHOOK_URL is set');
+    // Checked by decoding it, as every delivery will: a secret that only looks right fails them all.
+    else if (!secret || !decodeWebhookSecret(secret)) {
+      problem(
+        'MERCHANT_WEBHOOK_SECRET',
+        'must be whsec_<base64 of at least 16 bytes> when MERCHANT_WEBHOOK_URL is set',
+      );
     } else merchantWebhook = { url: url.href, secret };
   }
 
   const country = (text(env.DEFAULT_COUNTRY) ?? 'GN').toUpperCase();
   const defaultCountry = (COUNTRIES as readonly string[]).includes(country) ? (country as Country) : 'GN';
   if (defaultCountry !== country) problem('DEFAULT_COUNTRY', 'must be GN, SL or LR');
+
+  const promptsPerPhone = parseAmount(env.PROMPTS_PER_PHONE) ?? 3;
+  if (text(env.PROMPTS_PER_PHONE) && (parseAmount(env.PROMPTS_PER_PHONE) ?? 0) < 1)
+    problem('PROMPTS_PER_PHONE', 'must be a positive integer');
+  const retentionDays = parseAmount(env.RETENTION_DAYS) ?? 180;
+  if (text(env.RETENTION_DAYS) && (parseAmount(env.RETENTION_DAYS) ?? 0) < 1)
+    problem('RETENTION_DAYS', 'must be a positive number of days');
 
   const config: Config = {
     djomy:
@@ -189,8 +213,10 @@ export function loadConfig(env: Env): LoadedConfig {
     openAmount,
     merchantWebhook,
     defaultCountry,
+    promptsPerPhone: Math.max(1, promptsPerPhone),
+    retentionDays: Math.max(1, retentionDays),
   };
-  const loaded = { config, problems };
+  const loaded = { config, problems, warnings };
   cache.set(env, loaded);
   return loaded;
 }

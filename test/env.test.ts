@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Env, isSecureOrLoopback, loadConfig } from '../src/env.ts';
+import { type Env, loadConfig } from '../src/env.ts';
+import { isSecureOrLoopback } from '../src/lib/urls.ts';
 
 const good = {
   DJOMY_CLIENT_ID: 'djomy-client-1',

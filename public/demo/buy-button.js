@@ -21,4 +21,5 @@ for (const [name, page] of [
   form.append(input);
 }
 for (const node of document.querySelectorAll('[data-worker-origin]')) node.textContent = location.origin;
+document.querySelector('[data-testid="lang-toggle"]')?.removeAttribute('hidden');
 setupLanguage();

@@ -1,4 +1,8 @@
-/** A tiny element builder: text is always set as text, never parsed as HTML. */
+/**
+ * A tiny element builder: text is always set as text, never parsed as HTML.
+ * `style` takes an object of properties, set through the CSSOM: the page's
+ * Content-Security-Policy forbids inline style attributes.
+ */
 
 /**
  * @example h('p', { class: 'hint', 'data-testid': 'x' }, 'Hello ', h('strong', {}, 'you'))
@@ -8,7 +12,9 @@ export function h(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value === null || value === undefined) continue;
     if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? '' : String(value));
+    else if (name === 'style' && typeof value === 'object') {
+      for (const [property, text] of Object.entries(value)) node.style.setProperty(property, text);
+    } else node.setAttribute(name, value === true ? '' : String(value));
   }
   node.append(
     ...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false),

@@ -30,7 +30,11 @@ function productCard(product) {
   return h(
     'li',
     { class: 'product', 'data-testid': `product-${product.sku}` },
-    h('div', { class: 'tile', style: `--hue:${hue}`, 'aria-hidden': 'true' }, product.name.slice(0, 1)),
+    h(
+      'div',
+      { class: 'tile', style: { '--hue': String(hue) }, 'aria-hidden': 'true' },
+      product.name.slice(0, 1),
+    ),
     h('h3', {}, product.name),
     h(
       'p',

@@ -73,12 +73,16 @@ export class DjomyError extends Error {
   /**
    * A POST whose effect at Djomy is unknown: it may have created a payment or
    * pushed a prompt to the payer's phone, so it must not be blindly repeated.
+   * Any thrown `fetch` counts (a refused connection cannot be told from a
+   * reset after Djomy acted), as does any 5xx: a 503 from a proxy in front of
+   * Djomy may come after Djomy processed the call.
    */
   get outcomeUnknown(): boolean {
     return (
       this.kind === 'timeout' ||
-      (this.kind === 'server' && this.status !== 503) ||
-      // Djomy answered 2xx, so it most likely acted, but the answer could not be read (truncated, wrong shape).
+      this.kind === 'network' ||
+      this.kind === 'server' ||
+      // Djomy answered 2xx, so it most likely acted, but the answer could not be read (truncated, lost, wrong shape).
       (this.kind === 'bad_response' && this.status !== undefined && this.status >= 200 && this.status < 300)
     );
   }

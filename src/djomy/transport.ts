@@ -2,12 +2,18 @@
  * The one way this project talks HTTP to Djomy: a timeout on every call,
  * the envelope unwrapped and validated, every failure turned into a
  * `DjomyError`, and retries with exponential backoff and full jitter only
- * where repeating is safe (djomy-api.md decision 9):
+ * where repeating is safe.
  *
+ * The retry rule (docs/money-safety.md):
  * - `idempotent` calls (GETs and `/v1/auth`) retry any transient fault;
- * - `unsafe` calls (creating a payment, confirmOTP) retry only when Djomy
- *   certainly did nothing: 429, 503, or a connection that failed before any
- *   answer. Never after a timeout, so the payer never gets a second prompt.
+ * - `unsafe` calls (creating a payment or a link, confirmOTP) are sent again
+ *   only after a 429 whose `Retry-After` is at most 5 s (Djomy refused to
+ *   look at it), and after a 401 once the token is refreshed (the client
+ *   does that). Never after a thrown `fetch` (workerd reports a refused
+ *   connection and a reset the same way, so "it never reached Djomy" cannot
+ *   be proven), never after a 5xx (503 included), a timeout, or an answer
+ *   lost while its body was read: Djomy may have prompted the payer, and a
+ *   second POST would prompt them again.
  */
 import type * as z from 'zod/mini';
 import { DjomyError, type DjomyErrorKind } from './errors.ts';
@@ -64,9 +70,9 @@ export class Transport {
       const outcome = await this.attempt(call);
       if (outcome.ok) return outcome.value;
       const { error, retryAfterMs } = outcome;
-      if (attempt >= this.attempts || !shouldRetry(error, call.retry)) throw error;
+      if (attempt >= this.attempts || !shouldRetry(error, call.retry, retryAfterMs)) throw error;
       const backoff = Math.random() * Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** (attempt - 1));
-      await this.sleep(retryAfterMs ?? backoff);
+      await this.sleep(retryAfterMs === undefined ? backoff : Math.min(MAX_RETRY_AFTER_MS, retryAfterMs));
     }
   }
 
@@ -75,11 +81,9 @@ export class Transport {
   ): Promise<{ ok: true; value: T } | { ok: false; error: DjomyError; retryAfterMs?: number }> {
     const url = `${this.baseUrl}${call.path}${call.query?.size ? `?${call.query}` : ''}`;
     const signal = AbortSignal.timeout(this.timeoutMs);
-    let status: number;
-    let text: string;
-    let retryAfter: string | null;
+    let response: Response;
     try {
-      const response = await this.fetchImpl(url, {
+      response = await this.fetchImpl(url, {
         method: call.method,
         headers: {
           Accept: 'application/json',
@@ -89,27 +93,41 @@ export class Transport {
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal,
       });
-      status = response.status;
-      retryAfter = response.headers.get('retry-after');
-      text = await response.text();
     } catch {
       const kind = signal.aborted ? 'timeout' : 'network';
       return { ok: false, error: new DjomyError({ kind, operation: call.operation }) };
     }
-    const result = interpret(call, status, text);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      // Djomy answered and the answer was lost on the way (a reset mid-body): it acted on the call.
+      const lost = interpret(call, response.status, '');
+      const kind = signal.aborted ? 'timeout' : lost.ok ? 'bad_response' : lost.error.kind;
+      const error = new DjomyError({
+        kind,
+        operation: call.operation,
+        status: response.status,
+        detail: 'the answer was lost while its body was read',
+      });
+      return { ok: false, error, retryAfterMs };
+    }
+    const result = interpret(call, response.status, text);
     if (result.ok) return result;
-    return { ok: false, error: result.error, retryAfterMs: parseRetryAfter(retryAfter) };
+    return { ok: false, error: result.error, retryAfterMs };
   }
 }
 
-function shouldRetry(error: DjomyError, policy: RetryPolicy): boolean {
+function shouldRetry(error: DjomyError, policy: RetryPolicy, retryAfterMs: number | undefined): boolean {
   if (policy === 'idempotent') return error.transient;
-  return error.kind === 'rate_limited' || error.kind === 'network' || error.status === 503;
+  return error.kind === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs <= MAX_RETRY_AFTER_MS;
 }
 
+/** `Retry-After` in milliseconds (delta-seconds form), uncapped; undefined when absent or a date. */
 function parseRetryAfter(value: string | null): number | undefined {
-  if (!value || !/^\d+$/.test(value.trim())) return undefined;
-  return Math.min(MAX_RETRY_AFTER_MS, Number(value) * 1000);
+  if (!value || !/^\d{1,6}$/.test(value.trim())) return undefined;
+  return Number(value.trim()) * 1000;
 }
 
 function kindForStatus(status: number): DjomyErrorKind {

@@ -16,13 +16,23 @@ export const PROBLEM_TYPES = {
     'The request contradicts the current state (e.g. an OTP for a gateway payment, an Idempotency-Key reused with another body).',
   'in-progress': 'A request with the same Idempotency-Key is still running; retry after Retry-After.',
   unauthorized: 'Admin routes need Authorization: Bearer <ADMIN_TOKEN>.',
-  'origin-not-allowed': 'The browser origin is not in ALLOWED_ORIGINS.',
+  'origin-not-allowed':
+    'The browser origin (named in `detail`) is not in ALLOWED_ORIGINS, or is not a valid origin.',
   'rate-limited': 'Too many requests from this IP; retry after Retry-After.',
   'too-large': 'The body is over the limit (16 KiB for the API, 64 KiB for webhooks).',
   'unsupported-media-type': 'Send application/json.',
   misconfigured: 'A setting this route needs is missing or invalid; /healthz names it.',
   'djomy-refused': "Djomy refused the request; `detail` is Djomy's own message.",
   'otp-refused': 'Djomy refused the one-time code (wrong or expired); the payer may type it again.',
+  'otp-attempts-exhausted':
+    'Five codes already reached Djomy for this payment; no more are sent. The payer starts a new payment.',
+  'too-many-prompts':
+    "This phone already had PROMPTS_PER_PHONE direct payments in the last 10 minutes; nothing was sent to the payer's phone. Retry later.",
+  'create-outcome-unknown':
+    "Djomy's answer to the creation was lost and Djomy's list does not show the payment yet. Nothing is sent again: the payer must not pay again; the payment updates by itself once Djomy reports it. Retrying with the same Idempotency-Key looks again.",
+  'djomy-bad-answer':
+    'Djomy created the transaction (it is recorded) but answered without a URL the payer can safely follow. Retry later.',
+  'payment-closed': 'This payment is closed; start a new one.',
   'djomy-unavailable': 'Djomy did not answer properly after retries; retry with the same Idempotency-Key.',
   'djomy-configuration':
     "Djomy refused this Worker: wrong credentials, or its edge refused the Worker's IP or partner domain. See /api/admin/diagnostics.",

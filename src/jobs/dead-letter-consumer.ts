@@ -5,10 +5,10 @@
  * to the cron's outbox retry.
  */
 import type { PaymentDeps } from '../payments/deps.ts';
+import { NotifyJob, VerifyJob } from '../payments/messages.ts';
 import { recordDeadLetter } from '../store/dead-letters.ts';
 import { getOutbox } from '../store/outbox.ts';
-import { getPayment, getPaymentByTransaction } from '../store/payments.ts';
-import { NotifyJob, VerifyJob } from './messages.ts';
+import { getPayment, getTransaction } from '../store/payments.ts';
 
 async function describe(deps: PaymentDeps, body: unknown) {
   const verify = VerifyJob.safeParse(body);
@@ -16,7 +16,7 @@ async function describe(deps: PaymentDeps, body: unknown) {
     const job = verify.data;
     const payment = job.paymentId
       ? await getPayment(deps.db, job.paymentId)
-      : await getPaymentByTransaction(deps.db, job.transactionId as string);
+      : (await getTransaction(deps.db, job.transactionId as string))?.payment;
     return {
       queue: 'djomy-verify',
       paymentId: payment?.id ?? job.paymentId ?? null,

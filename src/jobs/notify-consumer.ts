@@ -8,9 +8,9 @@
 import { describeError } from '../lib/log.ts';
 import { signStandardWebhook } from '../notify/standard-webhooks.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
+import { NotifyJob } from '../payments/messages.ts';
 import { getOutbox, recordDelivery } from '../store/outbox.ts';
 import { retryDelaySeconds } from './backoff.ts';
-import { NotifyJob } from './messages.ts';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -54,6 +54,8 @@ export async function handleNotifyMessage(deps: NotifyDeps, message: Message<unk
       headers: { ...headers, 'Content-Type': 'application/json', 'User-Agent': 'djomy-edge' },
       body: row.payload,
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      // A redirect would turn the POST into a GET that may answer 200: a 3xx is a failed attempt.
+      redirect: 'manual',
     });
     await response.body?.cancel();
     if (response.ok || response.status === 410) {

@@ -16,24 +16,28 @@ import { DjomyError } from '../djomy/errors.ts';
 import { describeError } from '../lib/log.ts';
 import { commitTransition } from '../payments/commit-transition.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
+import { lookForCreation } from '../payments/find-creation.ts';
 import { CLOSE_AFTER_EXPIRY, YOUNG_VERIFY_DELAYS_SECONDS } from '../payments/lifetimes.ts';
-import type { Payment } from '../payments/payment.ts';
-import { closeInLedger, isTerminal } from '../payments/status.ts';
-import { NotAtDjomyError, verifyPayment, verifyTransaction } from '../payments/verify-payment.ts';
+import { VerifyJob } from '../payments/messages.ts';
+import type { Payment, PaymentTransaction } from '../payments/payment.ts';
+import { closedByLedger, closeInLedger, isTerminal, isTerminalText } from '../payments/status.ts';
+import {
+  applyAnswer,
+  NotAtDjomyError,
+  verifyPayment,
+  verifyTransaction,
+} from '../payments/verify-payment.ts';
 import { recordDeadLetter } from '../store/dead-letters.ts';
-import { getPayment, getPaymentByTransaction, recordVerifyError } from '../store/payments.ts';
+import { getPayment, getTransaction, recordVerifyError } from '../store/payments.ts';
 import { retryDelaySeconds } from './backoff.ts';
-import { VerifyJob } from './messages.ts';
 
 const OPEN_EVENTS = new Set(['payment.created', 'payment.redirected', 'payment.pending']);
 /** An open-status webhook right after a check tells us nothing new. */
 const RECENT_CHECK_MS = 15_000;
+/** A create with no outcome for this long was abandoned mid-call. */
+const CREATE_ABANDONED_MS = 60_000;
 
-function closedByLedger(payment: Payment): boolean {
-  return payment.status === 'TIMEOUT' && payment.closeReason !== null;
-}
-
-/** Whether this job is worth a Djomy call (djomy-api.md §11: fewer calls, same truth). */
+/** Whether a job about one of our payments (its current transaction) is worth a Djomy call. */
 export function needsDjomyCall(payment: Payment, job: VerifyJob, now: number): boolean {
   if (isTerminal(payment.status) && !closedByLedger(payment)) {
     return payment.status === 'SUCCESS' && job.hint === 'payment.refunded';
@@ -47,20 +51,66 @@ export function needsDjomyCall(payment: Payment, job: VerifyJob, now: number): b
   return true;
 }
 
-async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
-  let payment = job.paymentId
-    ? await getPayment(deps.db, job.paymentId)
-    : await getPaymentByTransaction(deps.db, job.transactionId as string);
-  if (!payment) {
-    if (!job.transactionId)
-      return deps.log.warn('verify job for an unknown payment', { paymentId: job.paymentId });
-    const outcome = await verifyTransaction(deps, job.transactionId, job.source);
-    if (!outcome) deps.log.warn('Djomy does not know this transaction', { transactionId: job.transactionId });
+/**
+ * Whether a job about one Djomy transaction is worth a call. A transaction
+ * Djomy closed is asked again only when an event says something new about
+ * it: a refund of a success, or a success after an unpaid close.
+ */
+export function transactionNeedsCall(transaction: PaymentTransaction, job: VerifyJob, now: number): boolean {
+  if (transaction.verifiedAt === null) return true;
+  if (isTerminalText(transaction.status)) {
+    if (transaction.status === 'SUCCESS') return job.hint === 'payment.refunded';
+    if (transaction.status === 'REFUNDED') return false;
+    return job.hint === 'payment.success';
+  }
+  if (job.source === 'webhook' && job.hint && OPEN_EVENTS.has(job.hint))
+    return now - transaction.verifiedAt > RECENT_CHECK_MS;
+  return true;
+}
+
+/** A cron job closes, in our ledger, an order Djomy still reports open long after its expiry. */
+async function closeIfOverdue(deps: PaymentDeps, payment: Payment, now: number): Promise<void> {
+  if (isTerminal(payment.status) || now <= payment.expiresAt + CLOSE_AFTER_EXPIRY) return;
+  const close = closeInLedger(payment, 'open_at_djomy_long_after_expiry');
+  if (close.change) await commitTransition(deps, payment, close, { source: 'cron', now, verified: false });
+}
+
+async function runTransactionJob(deps: PaymentDeps, job: VerifyJob, transactionId: string): Promise<void> {
+  const known = await getTransaction(deps.db, transactionId);
+  if (!known) {
+    const outcome = await verifyTransaction(deps, transactionId, job.source);
+    if (!outcome) deps.log.warn('Djomy does not know this transaction', { transactionId });
     return;
   }
-  if (!payment.transactionId) return; // never created at Djomy: the cron decides
   const now = deps.now();
-  if (needsDjomyCall(payment, job, now)) {
+  let payment = known.payment;
+  if (transactionNeedsCall(known.transaction, job, now)) {
+    try {
+      const answer = await (deps.djomy ?? missingDjomy()).getPaymentStatus(transactionId);
+      payment = (await applyAnswer(deps, payment, answer, job.source)).payment;
+    } catch (error) {
+      await recordVerifyError(deps.db, payment.id, describeError(error)).catch(() => undefined);
+      throw error;
+    }
+  }
+  if (job.source === 'cron' && payment.transactionId === transactionId)
+    await closeIfOverdue(deps, payment, now);
+}
+
+async function runPaymentJob(deps: PaymentDeps, job: VerifyJob, paymentId: string): Promise<void> {
+  let payment = await getPayment(deps.db, paymentId);
+  if (!payment) return deps.log.warn('verify job for an unknown payment', { paymentId });
+  const now = deps.now();
+  if (!payment.transactionId) {
+    // Djomy's answer to the create was lost: keep looking in its list while the payment is young.
+    const unknown =
+      payment.createError?.outcomeUnknown ||
+      (!payment.createError && now - payment.updatedAt > CREATE_ABANDONED_MS);
+    if (!unknown || isTerminal(payment.status)) return;
+    const found = await lookForCreation(deps, payment, job.source);
+    if (found) payment = found;
+    else return requeue(deps, job, payment);
+  } else if (needsDjomyCall(payment, job, now)) {
     try {
       payment = (await verifyPayment(deps, payment, job.source)).payment;
     } catch (error) {
@@ -70,11 +120,12 @@ async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
       }
     }
   }
-  if (job.source === 'cron' && !isTerminal(payment.status) && now > payment.expiresAt + CLOSE_AFTER_EXPIRY) {
-    const close = closeInLedger(payment, 'open_at_djomy_long_after_expiry');
-    if (close.change) await commitTransition(deps, payment, close, { source: 'cron', now, verified: false });
-    return;
-  }
+  if (job.source === 'cron') return closeIfOverdue(deps, payment, now);
+  await requeue(deps, job, payment);
+}
+
+/** The next check of the young-payment schedule, while the payment is open. */
+async function requeue(deps: PaymentDeps, job: VerifyJob, payment: Payment): Promise<void> {
   const round = (job.round ?? 0) + 1;
   if (job.chain && !isTerminal(payment.status) && round < YOUNG_VERIFY_DELAYS_SECONDS.length) {
     await deps.verifyQueue.send(
@@ -82,6 +133,19 @@ async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
       { delaySeconds: YOUNG_VERIFY_DELAYS_SECONDS[round] as number },
     );
   }
+}
+
+function missingDjomy(): never {
+  throw new DjomyError({
+    kind: 'unauthorized',
+    operation: 'configuration',
+    detail: 'Djomy settings missing',
+  });
+}
+
+async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
+  if (job.transactionId) return runTransactionJob(deps, job, job.transactionId);
+  return runPaymentJob(deps, job, job.paymentId as string);
 }
 
 /**

@@ -1,63 +1,65 @@
 /**
- * Writes a status change decided by `status.ts`: the payment, its event and,
- * when the merchant is to be told, its outbox row, in one D1 transaction; then
- * queues the delivery. Every status change in the project goes through here.
+ * Writes a change decided by `status.ts`: the transaction it concerns, the
+ * payment, its event and, when the merchant is to be told, its outbox rows,
+ * in one D1 transaction; then queues the deliveries. Every change to a
+ * payment in the project goes through here.
  */
-import type { EventSource } from '../jobs/messages.ts';
-import { draftOutboxEvent } from '../notify/outbox-event.ts';
+import type { TransactionNews } from '../store/payments.ts';
 import { applyTransition } from '../store/payments.ts';
 import type { PaymentDeps } from './deps.ts';
+import { draftMerchantEvents } from './merchant-event.ts';
+import type { EventSource } from './messages.ts';
 import type { Payment } from './payment.ts';
-import { afterTransition, type Transition } from './status.ts';
+import { afterTransition, type Change } from './status.ts';
 
 export interface CommitOptions {
   source: EventSource;
   now: number;
-  /** The change comes from a verify_payment answer (counts as a check). */
+  /** The change comes from a status-endpoint answer about the (new) current transaction. */
   verified: boolean;
-  /** Djomy just created the payment: record its transaction in the same write. */
-  created?: { transactionId: string; nextUrl: string | null };
+  /** What we learnt about a Djomy transaction; recorded even when another writer wins. */
+  transaction?: TransactionNews;
 }
 
 /**
- * Returns false when another writer changed the payment first; the caller
- * re-reads and re-judges. A failed enqueue of the notification is only
- * logged: the cron re-sends outbox rows left pending.
+ * Returns the payment as written, or null when another writer changed it
+ * first (the caller re-reads and re-judges). A failed enqueue of a
+ * notification is only logged: the cron re-sends outbox rows left pending.
  *
- * @example if (await commitTransition(deps, payment, transition, { source: 'webhook', now, verified: true })) …
+ * @example const written = await commitTransition(deps, payment, change, { source: 'webhook', now, verified: true })
  */
 export async function commitTransition(
   deps: PaymentDeps,
   payment: Payment,
-  transition: Extract<Transition, { change: true }>,
+  change: Change,
   options: CommitOptions,
-): Promise<boolean> {
+): Promise<Payment | null> {
   const { source, now } = options;
-  const outbox =
-    transition.notify && deps.config.merchantWebhook
-      ? draftOutboxEvent(afterTransition(payment, transition, now), transition.notify, now)
-      : null;
-  const applied = await applyTransition(deps.db, payment, transition, source, now, {
-    verified: options.verified,
-    outbox,
-    created: options.created,
-  });
-  if (!applied) return false;
-  deps.log.info('payment status changed', {
-    paymentId: payment.id,
-    from: payment.status,
-    to: transition.to,
-    source,
-  });
-  if (outbox) {
+  const channels = deps.config.merchantWebhook ? (['webhook'] as const) : [];
+  const outbox = draftMerchantEvents(afterTransition(payment, change, now), change, channels, now);
+  const written = await applyTransition(deps.db, payment, change, { ...options, outbox });
+  if (!written) return null;
+  if (change.to !== payment.status || change.transaction || change.flag !== payment.flag) {
+    deps.log.info('payment changed', {
+      paymentId: payment.id,
+      from: payment.status,
+      to: change.to,
+      source,
+      ...(change.transaction ? { transactionId: change.transaction.id } : {}),
+      ...(change.flag ? { flag: change.flag } : {}),
+    });
+  }
+  if (outbox.length > 0) {
     deps.defer(
-      deps.notifyQueue.send({ type: 'notify', outboxId: outbox.id }).catch((error: unknown) => {
-        deps.log.warn('notify enqueue failed; the cron will retry', {
-          outboxId: outbox.id,
-          error: String(error),
-        });
-      }),
+      deps.notifyQueue
+        .sendBatch(outbox.map((row) => ({ body: { type: 'notify' as const, outboxId: row.id } })))
+        .catch((error: unknown) => {
+          deps.log.warn('notify enqueue failed; the cron will retry', {
+            outboxIds: outbox.map((row) => row.id),
+            error: String(error),
+          });
+        }),
     );
   }
-  return true;
+  return written;
 }

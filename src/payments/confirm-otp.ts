@@ -4,16 +4,20 @@
  * which alone can make the payment paid.
  */
 import { DjomyError } from '../djomy/errors.ts';
+import { claimOtpAttempt } from '../store/payments.ts';
 import { commitTransition } from './commit-transition.ts';
 import type { PaymentDeps } from './deps.ts';
+import { MAX_OTP_ATTEMPTS } from './lifetimes.ts';
 import type { Payment } from './payment.ts';
-import { afterTransition, isTerminal, judgeHint } from './status.ts';
+import { isTerminal, judgeHint } from './status.ts';
 import { verifyPayment } from './verify-payment.ts';
 
 export type OtpOutcome =
   | { kind: 'accepted'; payment: Payment }
   | { kind: 'conflict'; reason: string }
   | { kind: 'refused'; message: string }
+  /** `MAX_OTP_ATTEMPTS` codes already reached Djomy for this payment. */
+  | { kind: 'exhausted' }
   | { kind: 'failed'; error: DjomyError };
 
 /**
@@ -26,6 +30,8 @@ export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: strin
   if (!payment.transactionId) return { kind: 'conflict', reason: 'the payment was not created at Djomy' };
   if (!deps.djomy)
     return { kind: 'failed', error: new DjomyError({ kind: 'unauthorized', operation: 'configuration' }) };
+  // Counted before the call: a code whose answer is lost may still have reached Djomy.
+  if (!(await claimOtpAttempt(deps.db, payment.id, MAX_OTP_ATTEMPTS))) return { kind: 'exhausted' };
   let hint: string;
   try {
     hint = (await deps.djomy.confirmOtp(payment.transactionId, otp)).status;
@@ -34,16 +40,19 @@ export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: strin
     if (error.kind === 'refused' || error.kind === 'not_found') {
       return { kind: 'refused', message: error.detail ?? 'Djomy refused the code' };
     }
+    // Djomy may have taken the code: the payer is not asked for it again blindly, and a verify follows.
+    queueVerify(deps, payment);
     return { kind: 'failed', error };
   }
   let current = payment;
-  const now = deps.now();
   const transition = judgeHint(payment, hint);
-  if (
-    transition.change &&
-    (await commitTransition(deps, payment, transition, { source: 'otp', now, verified: false }))
-  ) {
-    current = afterTransition(payment, transition, now);
+  if (transition.change) {
+    current =
+      (await commitTransition(deps, payment, transition, {
+        source: 'otp',
+        now: deps.now(),
+        verified: false,
+      })) ?? current;
   }
   // Djomy usually knows the outcome once the code is accepted: verify now, so
   // the payer sees it at once and the webhook that follows finds nothing left
@@ -54,14 +63,16 @@ export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: strin
   } catch (error) {
     deps.log.warn('verify after OTP failed; queued instead', { paymentId: payment.id, error: String(error) });
   }
-  if (!isTerminal(current.status)) {
-    deps.defer(
-      deps.verifyQueue
-        .send({ type: 'verify', paymentId: payment.id, source: 'otp' }, { delaySeconds: 5 })
-        .catch((error: unknown) =>
-          deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) }),
-        ),
-    );
-  }
+  if (!isTerminal(current.status)) queueVerify(deps, payment);
   return { kind: 'accepted', payment: current };
+}
+
+function queueVerify(deps: PaymentDeps, payment: Payment): void {
+  deps.defer(
+    deps.verifyQueue
+      .send({ type: 'verify', paymentId: payment.id, source: 'otp' }, { delaySeconds: 5 })
+      .catch((error: unknown) =>
+        deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) }),
+      ),
+  );
 }

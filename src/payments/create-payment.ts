@@ -1,31 +1,35 @@
 /**
- * Creating a payment (SPEC §3): price the order, store the payment, ask Djomy
- * to create it, and keep the outcome on the row so that a retry with the same
- * `Idempotency-Key` never charges twice.
+ * Creating a payment: price the order, store the payment, ask Djomy to
+ * create it, and keep the outcome on the row so that a retry with the same
+ * `Idempotency-Key` never charges twice (docs/money-safety.md).
  *
- * Retrying after a failure:
- * - Djomy refused (400/404/409/422): the payment is FAILED; the same answer is replayed.
- * - Djomy certainly did nothing (429, 503, connection refused): create again.
- * - The outcome is unknown (timeout, 5xx): for the direct flow the payer may
- *   already have a prompt on the phone, so we first look for the transaction
- *   in Djomy's list (by our id as `merchantPaymentReference`) and adopt it.
- *   A gateway payment costs nothing until the payer acts on the portal URL,
- *   which they never received, so it is simply created again.
+ * When Djomy's answer is lost (a reset, a timeout, a 5xx: Djomy may have
+ * acted), the create is never sent again blindly:
+ * - direct flow: the payer may already have a prompt on the phone. Djomy's
+ *   own list is searched for our id; if it is there it is adopted, else the
+ *   caller is told the outcome is unknown and nothing is created again —
+ *   the verify queue and the cron keep looking;
+ * - gateway flow: a lost portal session cannot be paid (nobody has its URL),
+ *   so a retry opens a new one; the old one, if Djomy reports it, is
+ *   recorded on the order and followed until it closes.
+ * Djomy refusing (400/404/409/422) closes the payment; a retry replays that.
+ * Djomy certainly not acting (429, its edge or credentials refusing) lets a
+ * retry create it.
  */
 import { DjomyError } from '../djomy/errors.ts';
 import type { Country } from '../djomy/phone.ts';
-import type { DirectMethod, DjomyPaymentStatus, GatewayMethod } from '../djomy/schemas.ts';
-import { PAYMENT_STATUSES } from '../djomy/schemas.ts';
+import type { DirectMethod, GatewayMethod } from '../djomy/schemas.ts';
 import { sha256Hex } from '../lib/crypto.ts';
-import { eventInsert } from '../store/events.ts';
-import { findIdempotencyKey, idempotencyKeyInsert } from '../store/idempotency.ts';
-import { getPayment, paymentInsert, recordCreateError, recordDjomyCreation } from '../store/payments.ts';
+import { isSafeBrowserUrl } from '../lib/urls.ts';
+import { findIdempotencyKey } from '../store/idempotency.ts';
+import { claimCreation, getPayment, insertPayment, recordVerified } from '../store/payments.ts';
 import { commitTransition } from './commit-transition.ts';
 import type { PaymentDeps } from './deps.ts';
-import { PAYMENT_LIFETIME, YOUNG_VERIFY_DELAYS_SECONDS } from './lifetimes.ts';
-import { type CreateError, type Metadata, newPaymentId, type Payment } from './payment.ts';
+import { lookForCreation } from './find-creation.ts';
+import { PAYMENT_LIFETIME, PROMPT_WINDOW, YOUNG_VERIFY_DELAYS_SECONDS } from './lifetimes.ts';
+import { type CreateError, type Metadata, newPayment, type Payment } from './payment.ts';
 import { type FieldError, priceOrder } from './pricing.ts';
-import { afterTransition, judgeHint } from './status.ts';
+import { isTerminal, recordCreateError, recordCreation } from './status.ts';
 
 export interface CreatePaymentCommand {
   flow: 'gateway' | 'direct';
@@ -48,11 +52,18 @@ export interface CreatePaymentCommand {
 export type CreateOutcome =
   | { kind: 'created'; payment: Payment; replay: boolean }
   | { kind: 'invalid'; errors: FieldError[] }
-  | { kind: 'conflict'; reason: 'different_body' | 'in_progress' }
+  | { kind: 'conflict'; reason: 'different_body' | 'in_progress' | 'closed' }
+  /** `PROMPTS_PER_PHONE` direct payments for this phone in the window: nothing was created. */
+  | { kind: 'too_many_prompts' }
   | { kind: 'refused'; payment: Payment; message: string; fieldErrors: string[] }
-  | { kind: 'failed'; payment: Payment; error: DjomyError };
+  /** Djomy could not be asked, or certainly did nothing: a retry with the same key may create it. */
+  | { kind: 'failed'; payment: Payment; error: DjomyError }
+  /** A direct create whose answer was lost and that Djomy's list does not show (yet): never re-sent. */
+  | { kind: 'outcome_unknown'; payment: Payment }
+  /** Djomy created the transaction but answered with a URL no browser should follow (or none). */
+  | { kind: 'bad_answer'; payment: Payment };
 
-/** A creation older than this with no outcome was abandoned mid-call (the isolate died). */
+/** A creation with no outcome for this long was abandoned mid-call (the isolate died). */
 const ABANDONED_AFTER_MS = 60_000;
 
 /** The canonical JSON of what the client asked for: same meaning, same fingerprint. */
@@ -82,8 +93,6 @@ export async function createPayment(
 ): Promise<CreateOutcome> {
   // Only a request with an Idempotency-Key needs its fingerprint.
   const requestHash = command.idempotencyKey ? await fingerprint(command) : '';
-  // The key is claimed optimistically by the INSERT batch below: a retry finds
-  // it taken and replays, so a first attempt costs no extra D1 read.
   const priced = await priceOrder(deps.db, deps.config, command);
   if (!priced.ok) {
     // A catalog change must not turn the replay of an earlier answer into a 400.
@@ -92,12 +101,8 @@ export async function createPayment(
   }
 
   const now = deps.now();
-  const payment: Payment = {
-    id: newPaymentId(),
+  const payment = newPayment({
     flow: command.flow,
-    status: 'CREATED',
-    paid: false,
-    version: 0,
     amount: priced.amount,
     currency: priced.currency,
     countryCode: command.countryCode,
@@ -109,49 +114,31 @@ export async function createPayment(
     allowedMethods: command.allowedPaymentMethods ?? null,
     successUrl: command.successUrl ?? null,
     cancelUrl: command.cancelUrl ?? null,
-    transactionId: null,
-    nextUrl: null,
-    linkReference: null,
-    paidAmount: null,
-    receivedAmount: null,
-    fees: null,
-    djomyCurrency: null,
-    flag: null,
-    createError: null,
-    closeReason: null,
-    lastError: null,
-    verifyCount: 0,
-    verifiedAt: null,
     expiresAt: now + PAYMENT_LIFETIME[command.flow],
     createdAt: now,
-    updatedAt: now,
-  };
-  const statements = [
-    paymentInsert(deps.db, payment),
-    eventInsert(deps.db, {
-      paymentId: payment.id,
-      from: null,
-      to: 'CREATED',
-      source: 'create',
-      detail: null,
-      at: now,
-    }),
-  ];
-  if (command.idempotencyKey) {
-    statements.push(
-      idempotencyKeyInsert(deps.db, command.idempotencyKey, { requestHash, paymentId: payment.id }, now),
-    );
-  }
-  try {
-    await deps.db.batch(statements);
-  } catch (error) {
-    // The batch is one transaction: if the key was claimed before (a retry or a
-    // concurrent request), nothing was written; answer as the first request did.
+  });
+  // The key is claimed by the INSERT batch itself: a retry finds it taken and
+  // replays, so a first attempt costs no extra D1 read. The prompt cap is
+  // counted in the same INSERT, so concurrent checkouts cannot both pass it.
+  const inserted = await insertPayment(deps.db, payment, {
+    source: 'create',
+    now,
+    ...(command.idempotencyKey ? { idempotency: { key: command.idempotencyKey, requestHash } } : {}),
+    ...(command.flow === 'direct'
+      ? { promptCap: { max: deps.config.promptsPerPhone, since: now - PROMPT_WINDOW } }
+      : {}),
+  });
+  if (inserted.kind === 'prompt_cap') {
+    // A replay of an earlier request is not a new prompt: it answers as the first did.
     const earlier = command.idempotencyKey ? await replay(deps, command, requestHash) : null;
-    if (earlier) return earlier;
-    throw error;
+    return earlier ?? { kind: 'too_many_prompts' };
   }
-  return createAtDjomy(deps, payment, command.publicUrl);
+  if (inserted.kind === 'key_taken') {
+    const earlier = await replay(deps, command, requestHash);
+    if (earlier) return earlier;
+    throw new Error('Idempotency-Key taken but not found');
+  }
+  return createAtDjomy(deps, inserted.payment, command.publicUrl);
 }
 
 /** The first answer for an `Idempotency-Key`, or null when the key is new. */
@@ -165,54 +152,37 @@ async function replay(
   if (record.requestHash !== requestHash) return { kind: 'conflict', reason: 'different_body' };
   const payment = await getPayment(deps.db, record.paymentId);
   if (!payment) return null;
-  if (payment.transactionId) return { kind: 'created', payment, replay: true };
-  const failure = payment.createError;
-  if (failure && payment.status === 'FAILED') {
-    return { kind: 'refused', payment, message: failure.message, fieldErrors: [] };
+  if (payment.transactionId) {
+    // A gateway order whose session we hold no URL for (its create answer was lost, a webhook
+    // told us of it later): the payer needs a usable portal, so open a new session.
+    if (payment.flow === 'gateway' && !payment.nextUrl && !isTerminal(payment.status)) {
+      return createAgain(deps, payment, command.publicUrl);
+    }
+    return { kind: 'created', payment, replay: true };
   }
-  const abandoned = !failure && deps.now() - payment.createdAt > ABANDONED_AFTER_MS;
-  if (!failure && !abandoned) return { kind: 'conflict', reason: 'in_progress' };
-  if (payment.flow === 'direct' && (abandoned || failure?.outcomeUnknown)) {
-    const adopted = await adoptFromDjomyList(deps, payment).catch(() => null);
-    if (adopted) return { kind: 'created', payment: adopted, replay: true };
+  if (payment.createError && payment.status === 'FAILED') {
+    return { kind: 'refused', payment, message: payment.createError.message, fieldErrors: [] };
   }
-  return createAtDjomy(deps, payment, command.publicUrl);
-}
-
-/**
- * When a create call's outcome is unknown, looks for the payment in Djomy's
- * own list (our id is its `merchantPaymentReference`, decision 13) and, if
- * Djomy did create it, records the transaction. Used on retry and by the cron.
- */
-export async function adoptFromDjomyList(deps: PaymentDeps, payment: Payment): Promise<Payment | null> {
-  const found = await findAtDjomy(deps, payment);
-  if (!found) return null;
-  await recordDjomyCreation(
-    deps.db,
-    payment.id,
-    { transactionId: found.transactionId, nextUrl: null },
-    deps.now(),
-  );
-  const adopted = await getPayment(deps.db, payment.id);
-  return adopted?.transactionId ? adopted : null;
-}
-
-async function findAtDjomy(deps: PaymentDeps, payment: Payment): Promise<DjomyPaymentStatus | null> {
-  if (!deps.djomy) return null;
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const period = { startDate: day(payment.createdAt - 86_400_000), endDate: day(deps.now() + 86_400_000) };
-  for (let page = 0; page < 3; page++) {
-    const result = await deps.djomy.listPayments({
-      page,
-      size: 100,
-      statuses: [...PAYMENT_STATUSES],
-      period,
+  if (isTerminal(payment.status)) return { kind: 'conflict', reason: 'closed' };
+  const abandoned = !payment.createError && deps.now() - payment.updatedAt > ABANDONED_AFTER_MS;
+  if (!payment.createError && !abandoned) return { kind: 'conflict', reason: 'in_progress' };
+  if (payment.flow === 'direct' && (abandoned || payment.createError?.outcomeUnknown)) {
+    // Djomy may have prompted the payer: look, never create again.
+    const found = await lookForCreation(deps, payment, 'create').catch((error: unknown) => {
+      deps.log.warn('Djomy list lookup failed', { paymentId: payment.id, error: String(error) });
+      return null;
     });
-    const found = result.items.find((item) => item.merchantPaymentReference === payment.id);
-    if (found) return found;
-    if (result.last) break;
+    if (found) return { kind: 'created', payment: found, replay: true };
+    return { kind: 'outcome_unknown', payment };
   }
-  return null;
+  return createAgain(deps, payment, command.publicUrl);
+}
+
+/** One retry at a time may ask Djomy again; a concurrent one is told to wait. */
+async function createAgain(deps: PaymentDeps, payment: Payment, publicUrl: string): Promise<CreateOutcome> {
+  const claimed = await claimCreation(deps.db, payment, deps.now());
+  if (!claimed) return { kind: 'conflict', reason: 'in_progress' };
+  return createAtDjomy(deps, claimed, publicUrl);
 }
 
 function describeOrder(payment: Payment): string {
@@ -231,9 +201,10 @@ async function createAtDjomy(deps: PaymentDeps, payment: Payment, publicUrl: str
     cancelUrl: returnUrl,
     ...(payment.metadata ? { metadata: payment.metadata } : {}),
   };
+  let created: { transactionId: string; status: string | null; redirectUrl: string | null };
   try {
     if (!deps.djomy) throw new DjomyError({ kind: 'unauthorized', operation: 'configuration' });
-    const created =
+    created =
       payment.flow === 'gateway'
         ? await deps.djomy.createGatewayPayment({
             ...common,
@@ -247,48 +218,118 @@ async function createAtDjomy(deps: PaymentDeps, payment: Payment, publicUrl: str
             paymentMethod: payment.paymentMethod as DirectMethod,
             payerIdentifier: payment.payerPhone as string,
           });
-    const now = deps.now();
-    const answer = { transactionId: created.transactionId, nextUrl: created.redirectUrl };
-    let current: Payment = { ...payment, ...answer, createError: null };
-    const hint = judgeHint(current, created.status);
-    if (
-      hint.change &&
-      (await commitTransition(deps, payment, hint, {
-        source: 'create',
-        now,
-        verified: false,
-        created: answer,
-      }))
-    ) {
-      current = afterTransition(current, hint, now);
-    } else {
-      await recordDjomyCreation(deps.db, payment.id, answer, now);
-    }
-    deps.defer(scheduleFirstVerify(deps, current));
-    return { kind: 'created', payment: current, replay: false };
   } catch (error) {
     if (!(error instanceof DjomyError)) throw error;
-    const refused = error.kind === 'refused' || error.kind === 'not_found';
-    const createError: CreateError = {
-      kind: error.kind,
-      ...(error.status ? { status: error.status } : {}),
-      message: error.detail ?? 'Djomy could not create the payment',
-      outcomeUnknown: error.outcomeUnknown,
-    };
-    await recordCreateError(deps.db, payment, createError, refused, deps.now());
-    deps.log.warn('Djomy create failed', { paymentId: payment.id, kind: error.kind, status: error.status });
-    const after = { ...payment, createError, ...(refused ? { status: 'FAILED' as const } : {}) };
-    return refused
-      ? { kind: 'refused', payment: after, message: createError.message, fieldErrors: error.fieldErrors }
-      : { kind: 'failed', payment: after, error };
+    return createFailed(deps, payment, error);
   }
+  // A URL the payer's browser will follow must be https (loopback http for the simulator).
+  const url = created.redirectUrl;
+  const usable = url !== null && isSafeBrowserUrl(url);
+  const recorded = await recordCreated(deps, payment, {
+    transactionId: created.transactionId,
+    status: created.status,
+    nextUrl: usable ? url : null,
+  });
+  if ((url !== null && !usable) || (payment.flow === 'gateway' && !usable)) {
+    deps.log.error('Djomy answered without a usable URL for the payer', {
+      paymentId: payment.id,
+      transactionId: created.transactionId,
+      scheme: url === null ? null : url.split(':', 1)[0]?.slice(0, 20),
+    });
+    return { kind: 'bad_answer', payment: recorded };
+  }
+  deps.defer(scheduleVerify(deps, recorded, 'schedule'));
+  return { kind: 'created', payment: recorded, replay: false };
+}
+
+/**
+ * Records Djomy's new transaction as the order's current one. Another writer
+ * (a webhook adopting a transaction of this order) may have changed the row
+ * meanwhile: re-read and apply again, so the row and the answer agree.
+ */
+async function recordCreated(
+  deps: PaymentDeps,
+  payment: Payment,
+  created: { transactionId: string; status: string | null; nextUrl: string | null },
+): Promise<Payment> {
+  const news = {
+    transactionId: created.transactionId,
+    paymentId: payment.id,
+    status: created.status ?? 'CREATED',
+    origin: 'create' as const,
+    nextUrl: created.nextUrl,
+    verified: false,
+  };
+  let current = payment;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = deps.now();
+    if (current.paid) {
+      // Paid meanwhile by another of its transactions: keep this one on record, followed.
+      await recordVerified(deps.db, { ...news }, { current: false, now });
+      return current;
+    }
+    const written = await commitTransition(deps, current, recordCreation(current, created), {
+      source: 'create',
+      now,
+      verified: false,
+      transaction: news,
+    });
+    if (written) return written;
+    const fresh = await getPayment(deps.db, current.id);
+    if (!fresh) throw new Error(`payment ${current.id} vanished`);
+    current = fresh;
+  }
+  throw new Error(`payment ${payment.id}: too much contention`);
+}
+
+async function createFailed(deps: PaymentDeps, payment: Payment, error: DjomyError): Promise<CreateOutcome> {
+  const refused = error.kind === 'refused' || error.kind === 'not_found';
+  const createError: CreateError = {
+    kind: error.kind,
+    ...(error.status ? { status: error.status } : {}),
+    message: error.detail ?? 'Djomy could not create the payment',
+    outcomeUnknown: error.outcomeUnknown,
+  };
+  deps.log.warn('Djomy create failed', {
+    paymentId: payment.id,
+    kind: error.kind,
+    status: error.status,
+    outcomeUnknown: error.outcomeUnknown,
+  });
+  const written = await commitTransition(deps, payment, recordCreateError(payment, createError, refused), {
+    source: 'create',
+    now: deps.now(),
+    verified: false,
+  });
+  // Lost only to a writer that adopted Djomy's transaction meanwhile: that row tells the truth.
+  const current = written ?? (await getPayment(deps.db, payment.id)) ?? payment;
+  if (current.transactionId) return { kind: 'created', payment: current, replay: false };
+  if (refused) {
+    return {
+      kind: 'refused',
+      payment: current,
+      message: createError.message,
+      fieldErrors: error.fieldErrors,
+    };
+  }
+  if (payment.flow === 'direct' && error.outcomeUnknown) {
+    const found = await lookForCreation(deps, current, 'create').catch((lookup: unknown) => {
+      deps.log.warn('Djomy list lookup failed', { paymentId: payment.id, error: String(lookup) });
+      return null;
+    });
+    if (found) return { kind: 'created', payment: found, replay: false };
+    // The verify queue keeps looking while the payment is young; the cron after that.
+    deps.defer(scheduleVerify(deps, current, 'schedule'));
+    return { kind: 'outcome_unknown', payment: current };
+  }
+  return { kind: 'failed', payment: current, error };
 }
 
 /** The first check of the young-payment schedule; the verify consumer continues it. */
-async function scheduleFirstVerify(deps: PaymentDeps, payment: Payment): Promise<void> {
+async function scheduleVerify(deps: PaymentDeps, payment: Payment, source: 'schedule'): Promise<void> {
   await deps.verifyQueue
     .send(
-      { type: 'verify', paymentId: payment.id, source: 'schedule', chain: true, round: 0 },
+      { type: 'verify', paymentId: payment.id, source, chain: true, round: 0 },
       { delaySeconds: YOUNG_VERIFY_DELAYS_SECONDS[0] },
     )
     .catch((error: unknown) => {

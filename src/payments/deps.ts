@@ -1,8 +1,8 @@
 /** What the payment use cases need from the outside world; built once per request or batch by `src/deps.ts`. */
 import type { DjomyClient } from '../djomy/client.ts';
 import type { Config } from '../env.ts';
-import type { NotifyJob, VerifyJob } from '../jobs/messages.ts';
 import type { Logger } from '../lib/log.ts';
+import type { NotifyJob, VerifyJob } from './messages.ts';
 
 export interface PaymentDeps {
   db: D1Database;

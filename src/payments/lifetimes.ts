@@ -32,3 +32,15 @@ export const YOUNG_VERIFY_DELAYS_SECONDS = [15, 30, 60, 120, 240, 480] as const;
 
 /** The cron leaves alone what was verified this recently (the queue is on it). */
 export const CRON_VERIFY_IDLE = 2 * 60_000;
+
+/** `PROMPTS_PER_PHONE` direct-flow prompts are allowed per payer phone in this window. */
+export const PROMPT_WINDOW = 10 * 60_000;
+
+/** OTP codes that may reach Djomy for one payment; then the payer starts again. */
+export const MAX_OTP_ATTEMPTS = 5;
+
+/**
+ * Djomy transactions are followed (by the cron) until Djomy closes them, but
+ * not forever: one Djomy still reports open after this long is left to a human.
+ */
+export const FOLLOW_TRANSACTIONS_FOR = 7 * 24 * 60 * 60_000;

@@ -61,9 +61,80 @@ export interface Payment {
   lastError: string | null;
   verifyCount: number;
   verifiedAt: number | null;
+  /** OTP codes that reached Djomy (capped by `MAX_OTP_ATTEMPTS`). */
+  otpAttempts: number;
+  /** When the payment became paid. */
+  paidAt: number | null;
   expiresAt: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * One Djomy transaction created for an order. An order normally has one; a
+ * lost create answer or a replaced portal session can give it more, and each
+ * is followed until Djomy closes it (docs/money-safety.md).
+ */
+export interface PaymentTransaction {
+  transactionId: string;
+  paymentId: string;
+  /** Djomy's last word: a hint until `verifiedAt` is set, then the status endpoint's answer. */
+  status: string;
+  /** `create`: our create call's answer; `found`: learnt later (Djomy's list, a webhook). */
+  origin: 'create' | 'found';
+  nextUrl: string | null;
+  paidAmount: number | null;
+  flag: string | null;
+  verifiedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What a new payment needs; everything else starts empty. */
+export type NewPaymentFields = Pick<
+  Payment,
+  'flow' | 'amount' | 'currency' | 'countryCode' | 'expiresAt' | 'createdAt'
+> &
+  Partial<Payment>;
+
+/**
+ * A payment that has not been written yet: a fresh id, status `CREATED`,
+ * nothing verified. The one place that lists a payment's starting values.
+ *
+ * @example const payment = newPayment({ flow: 'direct', amount: 15000, currency: 'GNF', countryCode: 'GN', expiresAt, createdAt: now })
+ */
+export function newPayment(fields: NewPaymentFields): Payment {
+  return {
+    id: newPaymentId(),
+    status: 'CREATED',
+    paid: false,
+    version: 0,
+    paymentMethod: null,
+    payerPhone: null,
+    reference: null,
+    items: null,
+    metadata: null,
+    allowedMethods: null,
+    successUrl: null,
+    cancelUrl: null,
+    transactionId: null,
+    nextUrl: null,
+    linkReference: null,
+    paidAmount: null,
+    receivedAmount: null,
+    fees: null,
+    djomyCurrency: null,
+    flag: null,
+    createError: null,
+    closeReason: null,
+    lastError: null,
+    verifyCount: 0,
+    verifiedAt: null,
+    otpAttempts: 0,
+    paidAt: null,
+    updatedAt: fields.createdAt,
+    ...fields,
+  };
 }
 
 /** What `GET /api/payments/{id}` shows: no phone number, no Djomy internals (SPEC §3). */

@@ -1,6 +1,7 @@
 /**
- * Verify: ask Djomy for the status of a payment and apply it to the ledger.
- * This is the only path by which a payment becomes paid (decision 5).
+ * Verify: ask Djomy's status endpoint about a transaction and apply the
+ * answer to the ledger. This is the only path by which a payment becomes
+ * paid.
  *
  * Used by the verify queue, the cron, the return URL, the public poll and
  * the admin "verify now". Djomy faults are thrown as `DjomyError` for the
@@ -9,21 +10,14 @@
 import { CURRENCY_BY_COUNTRY, isoCurrency } from '../djomy/currency.ts';
 import { DjomyError } from '../djomy/errors.ts';
 import type { DjomyPaymentStatus } from '../djomy/schemas.ts';
-import type { EventSource } from '../jobs/messages.ts';
-import { eventInsert } from '../store/events.ts';
 import { getLink } from '../store/links.ts';
-import {
-  getPayment,
-  getPaymentByTransaction,
-  paymentInsert,
-  recordDjomyCreation,
-  recordVerified,
-} from '../store/payments.ts';
+import { getPayment, getTransaction, insertPayment, recordVerified } from '../store/payments.ts';
 import { commitTransition } from './commit-transition.ts';
 import type { PaymentDeps } from './deps.ts';
 import { PAYMENT_LIFETIME } from './lifetimes.ts';
-import { newPaymentId, PAYMENT_ID_PATTERN, type Payment } from './payment.ts';
-import { afterTransition, judgeVerifiedStatus } from './status.ts';
+import type { EventSource } from './messages.ts';
+import { newPayment, PAYMENT_ID_PATTERN, type Payment } from './payment.ts';
+import { judgeOtherTransaction, judgeVerifiedStatus, successFlag, type Transition } from './status.ts';
 
 export interface VerifyOutcome {
   payment: Payment;
@@ -46,7 +40,7 @@ function djomyOf(deps: PaymentDeps) {
 }
 
 /**
- * Verifies one of our payments with Djomy.
+ * Verifies the current Djomy transaction of one of our payments.
  *
  * @example const { payment, changed } = await verifyPayment(deps, payment, 'return')
  */
@@ -57,14 +51,16 @@ export async function verifyPayment(
 ): Promise<VerifyOutcome> {
   if (!payment.transactionId) throw new NotAtDjomyError(`payment ${payment.id} has no Djomy transaction`);
   const answer = await djomyOf(deps).getPaymentStatus(payment.transactionId);
-  return applyDjomyStatus(deps, payment, answer, source);
+  return applyAnswer(deps, payment, answer, source);
 }
 
 /**
- * Applies a verify answer, re-reading and re-judging if another writer
- * changed the payment in between (optimistic concurrency).
+ * Applies a status-endpoint answer about any transaction of `payment`,
+ * re-reading and re-judging if another writer changed the payment in between
+ * (optimistic concurrency). The transaction itself is recorded whatever the
+ * order's fate, so that it is followed until it closes.
  */
-export async function applyDjomyStatus(
+export async function applyAnswer(
   deps: PaymentDeps,
   payment: Payment,
   answer: DjomyPaymentStatus,
@@ -73,20 +69,38 @@ export async function applyDjomyStatus(
   let current = payment;
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = deps.now();
-    const transition = judgeVerifiedStatus(current, answer);
+    const isCurrent = current.transactionId === answer.transactionId;
+    const transition: Transition = isCurrent
+      ? judgeVerifiedStatus(current, answer)
+      : judgeOtherTransaction(current, answer);
+    const news = {
+      transactionId: answer.transactionId,
+      paymentId: current.id,
+      status: answer.status,
+      origin: 'found' as const,
+      paidAmount: answer.paidAmount,
+      flag: transactionFlag(current, answer, transition),
+      verified: true,
+    };
     if (!transition.change) {
       if (transition.reason.startsWith('unknown Djomy status')) {
         deps.log.warn('unknown Djomy status', { paymentId: current.id, status: answer.status });
       }
-      await recordVerified(deps.db, current.id, now);
+      await recordVerified(deps.db, news, { current: isCurrent, now });
       return {
-        payment: { ...current, verifiedAt: now, verifyCount: current.verifyCount + 1 },
+        payment: isCurrent ? { ...current, verifiedAt: now, verifyCount: current.verifyCount + 1 } : current,
         changed: false,
       };
     }
-    if (await commitTransition(deps, current, transition, { source, now, verified: true })) {
-      return { payment: afterTransition(current, transition, now), changed: true };
-    }
+    // Counted as a check of the order when the answer is about its (new) current transaction.
+    const verified = isCurrent || transition.transaction !== undefined;
+    const written = await commitTransition(deps, current, transition, {
+      source,
+      now,
+      verified,
+      transaction: news,
+    });
+    if (written) return { payment: written, changed: true };
     const fresh = await getPayment(deps.db, current.id);
     if (!fresh) throw new Error(`payment ${current.id} vanished`);
     current = fresh;
@@ -94,11 +108,23 @@ export async function applyDjomyStatus(
   throw new Error(`payment ${payment.id}: too much contention`);
 }
 
+/** What a transaction needs a human for: money taken twice, or a success that does not match the order. */
+function transactionFlag(
+  payment: Payment,
+  answer: DjomyPaymentStatus,
+  transition: Transition,
+): string | null {
+  if (answer.status !== 'SUCCESS') return null;
+  if (transition.change && transition.flag === 'duplicate_charge') return 'duplicate_charge';
+  return successFlag(payment, answer);
+}
+
 /**
- * Verifies a Djomy transaction named by a webhook. It may be one of ours,
- * one of ours whose creation answer we never received, or a payment made on a
- * payment link (ours or not): in the last case it is added to the ledger from
- * Djomy's own data (SPEC §4), so that nothing Djomy reports is lost.
+ * Verifies a Djomy transaction named by a webhook or the cron. It may be the
+ * current transaction of one of ours, another transaction of one of ours
+ * (a create whose answer we never received, a replaced portal session), or a
+ * payment made on a payment link (ours or not): in the last case it is added
+ * to the ledger from Djomy's own data, so that nothing Djomy reports is lost.
  *
  * Returns null when Djomy does not know the transaction.
  */
@@ -107,8 +133,7 @@ export async function verifyTransaction(
   transactionId: string,
   source: EventSource,
 ): Promise<VerifyOutcome | null> {
-  const known = await getPaymentByTransaction(deps.db, transactionId);
-  if (known) return verifyPayment(deps, known, source);
+  const known = await getTransaction(deps.db, transactionId);
   let answer: DjomyPaymentStatus;
   try {
     answer = await djomyOf(deps).getPaymentStatus(transactionId);
@@ -116,22 +141,12 @@ export async function verifyTransaction(
     if (error instanceof DjomyError && error.kind === 'not_found') return null;
     throw error;
   }
+  if (known) return applyAnswer(deps, known.payment, answer, source);
   const reference = answer.merchantPaymentReference ?? '';
-  if (PAYMENT_ID_PATTERN.test(reference)) {
-    const ours = await getPayment(deps.db, reference);
-    if (ours && !ours.transactionId) {
-      // Our create call timed out but Djomy did create it: adopt the transaction.
-      await recordDjomyCreation(deps.db, ours.id, { transactionId, nextUrl: null }, deps.now());
-      const adopted = await getPayment(deps.db, ours.id);
-      if (adopted?.transactionId === transactionId) return applyDjomyStatus(deps, adopted, answer, source);
-    }
-    if (ours) {
-      deps.log.warn('Djomy transaction superseded by a newer one', { paymentId: ours.id, transactionId });
-      return { payment: ours, changed: false };
-    }
-  }
+  const ours = PAYMENT_ID_PATTERN.test(reference) ? await getPayment(deps.db, reference) : null;
+  if (ours) return applyAnswer(deps, ours, answer, source);
   const recorded = await recordForeignPayment(deps, answer);
-  return applyDjomyStatus(deps, recorded, answer, 'link');
+  return applyAnswer(deps, recorded, answer, 'link');
 }
 
 /** Adds a payment we did not create (link or unknown origin) to the ledger, from Djomy's data. */
@@ -144,54 +159,48 @@ async function recordForeignPayment(deps: PaymentDeps, answer: DjomyPaymentStatu
     CURRENCY_BY_COUNTRY[country as keyof typeof CURRENCY_BY_COUNTRY] ??
     'GNF';
   const flow = answer.paymentLinkReference ? 'link' : 'external';
-  const id = newPaymentId();
+  const payment = newPayment({
+    flow,
+    amount: link?.amount ?? answer.paidAmount ?? 0,
+    currency,
+    countryCode: country,
+    paymentMethod: answer.paymentMethod,
+    payerPhone: answer.payerIdentifier,
+    reference: answer.merchantPaymentReference || link?.merchantReference || null,
+    transactionId: answer.transactionId,
+    linkReference: link?.reference ?? null,
+    expiresAt: now + PAYMENT_LIFETIME[flow],
+    createdAt: now,
+  });
+  let outcome: Awaited<ReturnType<typeof insertPayment>>;
   try {
-    await deps.db.batch([
-      paymentInsert(deps.db, {
-        id,
-        flow,
-        status: 'CREATED',
-        amount: link?.amount ?? answer.paidAmount ?? 0,
-        currency,
-        countryCode: country,
-        paymentMethod: answer.paymentMethod,
-        payerPhone: answer.payerIdentifier,
-        reference: answer.merchantPaymentReference || link?.merchantReference || null,
-        items: null,
-        metadata: null,
-        allowedMethods: null,
-        successUrl: null,
-        cancelUrl: null,
+    outcome = await insertPayment(deps.db, payment, {
+      source: 'link',
+      now,
+      transaction: {
         transactionId: answer.transactionId,
-        linkReference: link?.reference ?? null,
-        expiresAt: now + PAYMENT_LIFETIME[flow],
-        createdAt: now,
-      }),
-      eventInsert(deps.db, {
-        paymentId: id,
-        from: null,
-        to: 'CREATED',
-        source: 'link',
-        detail: {
-          recordedFromDjomy: true,
-          paymentLinkReference: answer.paymentLinkReference,
-          ourLink: Boolean(link),
-        },
-        at: now,
-      }),
-    ]);
+        paymentId: payment.id,
+        status: answer.status,
+        origin: 'found',
+        verified: false,
+      },
+      detail: {
+        recordedFromDjomy: true,
+        paymentLinkReference: answer.paymentLinkReference,
+        ourLink: Boolean(link),
+      },
+    });
   } catch (error) {
     // Another verify recorded the same transaction first (transaction_id is UNIQUE).
-    const winner = await getPaymentByTransaction(deps.db, answer.transactionId);
-    if (winner) return winner;
+    const winner = await getTransaction(deps.db, answer.transactionId);
+    if (winner) return winner.payment;
     throw error;
   }
+  if (outcome.kind !== 'inserted') throw new Error(`payment ${payment.id} not recorded: ${outcome.kind}`);
   deps.log.info('payment recorded from Djomy', {
-    paymentId: id,
+    paymentId: payment.id,
     flow,
     linkReference: answer.paymentLinkReference,
   });
-  const recorded = await getPayment(deps.db, id);
-  if (!recorded) throw new Error(`payment ${id} vanished`);
-  return recorded;
+  return outcome.payment;
 }

@@ -1,6 +1,6 @@
 /** D1 queries for `payment_events`: the append-only history of every payment. */
 import type { PaymentStatus } from '../djomy/schemas.ts';
-import type { EventSource } from '../jobs/messages.ts';
+import type { EventSource } from '../payments/messages.ts';
 
 export interface PaymentEvent {
   id: number;
@@ -25,10 +25,20 @@ export interface NewEvent {
    * Omit for a brand-new payment.
    */
   guard?: string;
+  /** Insert only if the payment exists (a new payment's INSERT may have been refused in the same batch). */
+  ifPaymentExists?: boolean;
 }
 
 export function eventInsert(db: D1Database, event: NewEvent): D1PreparedStatement {
   const detail = event.detail ? JSON.stringify(event.detail) : null;
+  if (event.ifPaymentExists) {
+    return db
+      .prepare(
+        `INSERT INTO payment_events (payment_id, from_status, to_status, source, detail, created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?1)`,
+      )
+      .bind(event.paymentId, event.from, event.to, event.source, detail, event.at);
+  }
   if (event.guard === undefined) {
     return db
       .prepare(

@@ -17,14 +17,17 @@ export async function findIdempotencyKey(db: D1Database, key: string): Promise<I
   return row ? { requestHash: row.request_hash, paymentId: row.payment_id } : null;
 }
 
-/** Claims `key` for a payment; meant for the same batch as the payment's INSERT, which fails if the key is taken. */
-export function idempotencyKeyInsert(
+/** Retention: forgets keys older than `before` (a retry that late is a new request), at most `limit`. */
+export async function forgetOldIdempotencyKeys(
   db: D1Database,
-  key: string,
-  record: IdempotencyRecord,
-  now: number,
-): D1PreparedStatement {
-  return db
-    .prepare('INSERT INTO idempotency_keys (key, request_hash, payment_id, created_at) VALUES (?, ?, ?, ?)')
-    .bind(key, record.requestHash, record.paymentId, now);
+  before: number,
+  limit: number,
+): Promise<number> {
+  const result = await db
+    .prepare(
+      'DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)',
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes;
 }

@@ -6,11 +6,17 @@
 
 export type OutboxState = 'pending' | 'delivered' | 'gone' | 'failed';
 
+/** Where a merchant event is delivered; each channel has its own row, retries and dead letters. */
+export type OutboxChannel = 'webhook';
+
 export interface OutboxDraft {
   /** The Standard Webhooks `webhook-id`, the same on every retry. */
   id: string;
   paymentId: string;
   type: string;
+  /** What makes the event once-only for its payment: its type, or its type and a transaction. */
+  eventKey: string;
+  channel: OutboxChannel;
   /** The exact JSON body to deliver. */
   payload: string;
   createdAt: number;
@@ -26,23 +32,34 @@ export interface OutboxRow extends OutboxDraft {
 
 /**
  * Inserts the row only when the status change stamped `guard` in the same
- * batch applied (see `eventInsert`); one row per (payment, event type), so a
- * replayed transition adds nothing.
+ * batch applied (see `eventInsert`); one row per (payment, event key,
+ * channel), so a replayed transition adds nothing.
  */
 export function outboxInsert(db: D1Database, draft: OutboxDraft, guard: string): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO outbox (id, payment_id, type, payload, created_at)
-       SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2 AND transition_id = ?6)
-       ON CONFLICT (payment_id, type) DO NOTHING`,
+      `INSERT INTO outbox (id, payment_id, type, event_key, channel, payload, created_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2 AND transition_id = ?8)
+       ON CONFLICT (payment_id, event_key, channel) DO NOTHING`,
     )
-    .bind(draft.id, draft.paymentId, draft.type, draft.payload, draft.createdAt, guard);
+    .bind(
+      draft.id,
+      draft.paymentId,
+      draft.type,
+      draft.eventKey,
+      draft.channel,
+      draft.payload,
+      draft.createdAt,
+      guard,
+    );
 }
 
 interface Row {
   id: string;
   payment_id: string;
   type: string;
+  event_key: string;
+  channel: OutboxChannel;
   payload: string;
   state: OutboxState;
   attempts: number;
@@ -57,6 +74,8 @@ function toOutbox(row: Row): OutboxRow {
     id: row.id,
     paymentId: row.payment_id,
     type: row.type,
+    eventKey: row.event_key,
+    channel: row.channel,
     payload: row.payload,
     createdAt: row.created_at,
     state: row.state,

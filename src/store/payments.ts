@@ -1,15 +1,33 @@
 /**
- * D1 queries for payments. A status change is one D1 batch (a transaction):
- * the payment row (guarded by its version, so concurrent verifies cannot
- * both apply), its event, and the merchant outbox row when there is one.
+ * D1 for payments and their Djomy transactions. This module owns the SQL and
+ * the D1 batches (transactions) of the ledger: callers state an intent —
+ * insert a new payment with its idempotency key, apply a change decided by
+ * the state machine, claim the right to verify — and get the row back.
+ *
+ * A status change is one D1 batch: the transaction row, the payment row
+ * (compare-and-set on its version, so that concurrent writers cannot both
+ * apply), its event, and its merchant outbox rows. The event and outbox rows
+ * follow the payment row's `transition_id`, so a writer that lost the race
+ * writes nothing but what is true whoever won: the transaction row.
  */
 import type { PaymentStatus } from '../djomy/schemas.ts';
-import type { EventSource } from '../jobs/messages.ts';
 import { randomId } from '../lib/ids.ts';
-import type { CreateError, Flow, Metadata, OrderLine, Payment } from '../payments/payment.ts';
-import type { Transition } from '../payments/status.ts';
+import type { EventSource } from '../payments/messages.ts';
+import type {
+  CreateError,
+  Flow,
+  Metadata,
+  OrderLine,
+  Payment,
+  PaymentTransaction,
+} from '../payments/payment.ts';
+import type { Change } from '../payments/status.ts';
 import { eventInsert } from './events.ts';
 import { type OutboxDraft, outboxInsert } from './outbox.ts';
+
+/** The statuses in which a payment is still open (the same list as the state machine's, for SQL). */
+const OPEN_SQL = "('CREATED', 'PENDING', 'REDIRECTED', 'CAPTURED')";
+const TERMINAL_SQL = "('SUCCESS', 'FAILED', 'CANCELLED', 'TIMEOUT', 'REFUNDED')";
 
 interface PaymentRow {
   id: string;
@@ -41,6 +59,8 @@ interface PaymentRow {
   last_error: string | null;
   verify_count: number;
   verified_at: number | null;
+  otp_attempts: number;
+  paid_at: number | null;
   expires_at: number;
   created_at: number;
   updated_at: number;
@@ -81,42 +101,167 @@ function toPayment(row: PaymentRow): Payment {
     lastError: row.last_error,
     verifyCount: row.verify_count,
     verifiedAt: row.verified_at,
+    otpAttempts: row.otp_attempts,
+    paidAt: row.paid_at,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-export type NewPayment = Pick<
-  Payment,
-  | 'id'
-  | 'flow'
-  | 'status'
-  | 'amount'
-  | 'currency'
-  | 'countryCode'
-  | 'paymentMethod'
-  | 'payerPhone'
-  | 'reference'
-  | 'items'
-  | 'metadata'
-  | 'allowedMethods'
-  | 'successUrl'
-  | 'cancelUrl'
-  | 'transactionId'
-  | 'linkReference'
-  | 'expiresAt'
-  | 'createdAt'
->;
+interface TransactionRow {
+  transaction_id: string;
+  payment_id: string;
+  status: string;
+  origin: 'create' | 'found';
+  next_url: string | null;
+  paid_amount: number | null;
+  flag: string | null;
+  verified_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
 
-/** The INSERT of a new payment, to run alone or in a batch with its idempotency key. */
-export function paymentInsert(db: D1Database, p: NewPayment): D1PreparedStatement {
+function toTransaction(row: TransactionRow): PaymentTransaction {
+  return {
+    transactionId: row.transaction_id,
+    paymentId: row.payment_id,
+    status: row.status,
+    origin: row.origin,
+    nextUrl: row.next_url,
+    paidAmount: row.paid_amount,
+    flag: row.flag,
+    verifiedAt: row.verified_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** What we learnt about one Djomy transaction of an order: a create answer, or a status-endpoint answer. */
+export interface TransactionNews {
+  transactionId: string;
+  paymentId: string;
+  status: string;
+  origin: 'create' | 'found';
+  nextUrl?: string | null;
+  paidAmount?: number | null;
+  flag?: string | null;
+  /** Set when `status` comes from the status endpoint (not a hint). */
+  verified: boolean;
+}
+
+/**
+ * Records a transaction of an order, or what is new about it. Unconditional:
+ * whatever happens to the order, Djomy's transaction is on record. A hint
+ * never overwrites a status the status endpoint gave.
+ */
+function transactionUpsert(db: D1Database, news: TransactionNews, now: number): D1PreparedStatement {
   return db
+    .prepare(
+      `INSERT INTO payment_transactions (transaction_id, payment_id, status, origin, next_url, paid_amount, flag,
+         verified_at, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+       ON CONFLICT (transaction_id) DO UPDATE SET
+         status = CASE WHEN excluded.verified_at IS NULL AND payment_transactions.verified_at IS NOT NULL
+                       THEN payment_transactions.status ELSE excluded.status END,
+         next_url = coalesce(payment_transactions.next_url, excluded.next_url),
+         paid_amount = coalesce(excluded.paid_amount, payment_transactions.paid_amount),
+         flag = coalesce(excluded.flag, payment_transactions.flag),
+         verified_at = coalesce(excluded.verified_at, payment_transactions.verified_at),
+         updated_at = excluded.updated_at`,
+    )
+    .bind(
+      news.transactionId,
+      news.paymentId,
+      news.status,
+      news.origin,
+      news.nextUrl ?? null,
+      news.paidAmount ?? null,
+      news.flag ?? null,
+      news.verified ? now : null,
+      now,
+    );
+}
+
+// ── Reading ──────────────────────────────────────────────────────────────────
+
+export async function getPayment(db: D1Database, id: string): Promise<Payment | null> {
+  const row = await db.prepare('SELECT * FROM payments WHERE id = ?').bind(id).first<PaymentRow>();
+  return row ? toPayment(row) : null;
+}
+
+/** The order a Djomy transaction belongs to, and the transaction as recorded. */
+export async function getTransaction(
+  db: D1Database,
+  transactionId: string,
+): Promise<{ transaction: PaymentTransaction; payment: Payment } | null> {
+  const [transactions, payments] = await db.batch([
+    db.prepare('SELECT * FROM payment_transactions WHERE transaction_id = ?1').bind(transactionId),
+    db
+      .prepare(
+        'SELECT p.* FROM payments p JOIN payment_transactions t ON t.payment_id = p.id WHERE t.transaction_id = ?1',
+      )
+      .bind(transactionId),
+  ]);
+  const transaction = (transactions?.results[0] as TransactionRow | undefined) ?? null;
+  const payment = (payments?.results[0] as PaymentRow | undefined) ?? null;
+  return transaction && payment
+    ? { transaction: toTransaction(transaction), payment: toPayment(payment) }
+    : null;
+}
+
+/** Every Djomy transaction of an order, oldest first. */
+export async function listTransactions(db: D1Database, paymentId: string): Promise<PaymentTransaction[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM payment_transactions WHERE payment_id = ? ORDER BY created_at, transaction_id')
+    .bind(paymentId)
+    .all<TransactionRow>();
+  return results.map(toTransaction);
+}
+
+// ── Writing ──────────────────────────────────────────────────────────────────
+
+export type InsertOutcome =
+  | { kind: 'inserted'; payment: Payment }
+  /** The Idempotency-Key was claimed first by another request: nothing was written. */
+  | { kind: 'key_taken' }
+  /** The payer's phone had too many prompts in the window: nothing was written. */
+  | { kind: 'prompt_cap' };
+
+export interface InsertOptions {
+  source: EventSource;
+  now: number;
+  idempotency?: { key: string; requestHash: string };
+  /** Refuse the insert when the phone already had `max` direct payments since `since` (not counting refusals). */
+  promptCap?: { max: number; since: number };
+  /** Djomy's data for a payment we did not create (a link payment): recorded with it. */
+  transaction?: TransactionNews;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * Inserts a new payment, its first event and its Idempotency-Key claim in one
+ * transaction. The prompt cap is counted inside the INSERT itself, so two
+ * concurrent requests cannot both pass it.
+ *
+ * @example const outcome = await insertPayment(db, newPayment({ … }), { source: 'create', now, idempotency })
+ */
+export async function insertPayment(
+  db: D1Database,
+  p: Payment,
+  options: InsertOptions,
+): Promise<InsertOutcome> {
+  const cap = options.promptCap;
+  const insert = db
     .prepare(
       `INSERT INTO payments (id, flow, status, amount, currency, country_code, payment_method, payer_phone,
          reference, items, metadata, allowed_methods, success_url, cancel_url, transaction_id, link_reference,
          expires_at, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)`,
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18
+       WHERE ?19 IS NULL OR (
+         SELECT count(*) FROM payments WHERE flow = 'direct' AND payer_phone = ?8 AND created_at > ?20
+           AND coalesce(close_reason, '') <> 'refused_by_djomy') < ?19
+       RETURNING *`,
     )
     .bind(
       p.id,
@@ -137,84 +282,146 @@ export function paymentInsert(db: D1Database, p: NewPayment): D1PreparedStatemen
       p.linkReference,
       p.expiresAt,
       p.createdAt,
+      cap ? cap.max : null,
+      cap ? cap.since : 0,
     );
+  const statements = [
+    insert,
+    eventInsert(db, {
+      paymentId: p.id,
+      from: null,
+      to: p.status,
+      source: options.source,
+      detail: options.detail ?? null,
+      at: options.now,
+      ifPaymentExists: true,
+    }),
+  ];
+  if (options.transaction) statements.push(transactionUpsert(db, options.transaction, options.now));
+  if (options.idempotency) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO idempotency_keys (key, request_hash, payment_id, created_at)
+           SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?3)`,
+        )
+        .bind(options.idempotency.key, options.idempotency.requestHash, p.id, options.now),
+    );
+  }
+  try {
+    const [inserted] = await db.batch(statements);
+    const row = inserted?.results[0] as PaymentRow | undefined;
+    return row ? { kind: 'inserted', payment: toPayment(row) } : { kind: 'prompt_cap' };
+  } catch (error) {
+    // The batch is one transaction: if the key was claimed before, nothing was written.
+    if (options.idempotency && /UNIQUE/i.test(String(error))) return { kind: 'key_taken' };
+    throw error;
+  }
 }
 
-export async function getPayment(db: D1Database, id: string): Promise<Payment | null> {
-  const row = await db.prepare('SELECT * FROM payments WHERE id = ?').bind(id).first<PaymentRow>();
-  return row ? toPayment(row) : null;
+export interface ApplyOptions {
+  source: EventSource;
+  now: number;
+  /** The change comes from a status-endpoint answer about the (new) current transaction. */
+  verified: boolean;
+  outbox: OutboxDraft[];
+  /** What we learnt about a Djomy transaction, recorded whether or not the change applies. */
+  transaction?: TransactionNews;
 }
 
-export async function getPaymentByTransaction(
-  db: D1Database,
-  transactionId: string,
-): Promise<Payment | null> {
-  const row = await db
-    .prepare('SELECT * FROM payments WHERE transaction_id = ?')
-    .bind(transactionId)
-    .first<PaymentRow>();
-  return row ? toPayment(row) : null;
-}
-
-/** Djomy created the payment: remember its transaction id and where the payer goes next. */
-export async function recordDjomyCreation(
-  db: D1Database,
-  id: string,
-  created: { transactionId: string; nextUrl: string | null },
-  now: number,
-): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE payments SET transaction_id = ?2, next_url = ?3, create_error = NULL, updated_at = ?4
-       WHERE id = ?1 AND transaction_id IS NULL`,
-    )
-    .bind(id, created.transactionId, created.nextUrl, now)
-    .run();
-}
-
-/** Djomy could not create the payment. A refusal closes it as FAILED; anything else leaves it retryable. */
-export async function recordCreateError(
+/**
+ * Applies a change decided by `payments/status.ts` with its event and outbox
+ * rows, atomically. Returns the payment as written, or null when another
+ * writer changed it first: the caller re-reads and re-judges.
+ */
+export async function applyTransition(
   db: D1Database,
   payment: Payment,
-  error: CreateError,
-  refused: boolean,
-  now: number,
-): Promise<void> {
+  change: Change,
+  options: ApplyOptions,
+): Promise<Payment | null> {
+  const { now } = options;
+  const s = change.settlement;
   const guard = randomId('tr_', 12);
-  const statements = [
-    db
-      .prepare(
-        `UPDATE payments SET create_error = ?2, status = CASE WHEN ?3 THEN 'FAILED' ELSE status END,
-           close_reason = CASE WHEN ?3 THEN 'refused_by_djomy' ELSE close_reason END,
-           version = version + 1, transition_id = ?5, updated_at = ?4
-         WHERE id = ?1 AND transaction_id IS NULL AND version = ?6`,
-      )
-      .bind(payment.id, JSON.stringify(error), refused ? 1 : 0, now, guard, payment.version),
-  ];
-  if (refused) {
+  const update = db
+    .prepare(
+      `UPDATE payments SET status = ?3, paid = ?4, flag = ?5,
+         paid_amount = coalesce(?6, paid_amount), received_amount = coalesce(?7, received_amount),
+         fees = coalesce(?8, fees), djomy_currency = coalesce(?9, djomy_currency),
+         close_reason = CASE WHEN ?10 THEN ?11 ELSE close_reason END,
+         create_error = CASE WHEN ?12 THEN ?13 ELSE create_error END,
+         transaction_id = coalesce(?14, transaction_id),
+         next_url = CASE WHEN ?14 IS NULL THEN next_url
+                         ELSE coalesce(?15, (SELECT next_url FROM payment_transactions WHERE transaction_id = ?14)) END,
+         verify_count = verify_count + ?16, verified_at = CASE WHEN ?16 THEN ?17 ELSE verified_at END,
+         last_error = CASE WHEN ?16 THEN NULL ELSE last_error END,
+         paid_at = CASE WHEN ?4 THEN coalesce(paid_at, ?17) ELSE paid_at END,
+         version = version + 1, transition_id = ?18, updated_at = ?17
+       WHERE id = ?1 AND version = ?2
+       RETURNING *`,
+    )
+    .bind(
+      payment.id,
+      payment.version,
+      change.to,
+      change.paid ? 1 : 0,
+      change.flag,
+      s?.paidAmount ?? null,
+      s?.receivedAmount ?? null,
+      s?.fees ?? null,
+      s?.djomyCurrency ?? null,
+      change.closeReason === undefined ? 0 : 1,
+      change.closeReason ?? null,
+      change.createError === undefined ? 0 : 1,
+      change.createError ? JSON.stringify(change.createError) : null,
+      change.transaction?.id ?? null,
+      change.transaction?.nextUrl ?? null,
+      options.verified ? 1 : 0,
+      now,
+      guard,
+    );
+  const statements: D1PreparedStatement[] = [];
+  // First, so that the payment's next_url can be read from it in the same batch.
+  if (options.transaction) statements.push(transactionUpsert(db, options.transaction, now));
+  statements.push(
+    update,
+    eventInsert(db, {
+      paymentId: payment.id,
+      from: payment.status,
+      to: change.to,
+      source: options.source,
+      detail: change.detail,
+      at: now,
+      guard,
+    }),
+    ...options.outbox.map((draft) => outboxInsert(db, draft, guard)),
+  );
+  const results = await db.batch(statements);
+  const row = results[options.transaction ? 1 : 0]?.results[0] as PaymentRow | undefined;
+  return row ? toPayment(row) : null;
+}
+
+/**
+ * A status-endpoint answer that changed nothing: counted as a check (the
+ * cron, the poll and the return page read `verified_at`) and recorded on the
+ * transaction. `current` is false for another transaction of the order.
+ */
+export async function recordVerified(
+  db: D1Database,
+  news: TransactionNews,
+  { current, now }: { current: boolean; now: number },
+): Promise<void> {
+  const statements = [transactionUpsert(db, news, now)];
+  if (current) {
     statements.push(
-      eventInsert(db, {
-        paymentId: payment.id,
-        from: payment.status,
-        to: 'FAILED',
-        source: 'create',
-        detail: { refusedByDjomy: error.message },
-        at: now,
-        guard,
-      }),
+      db
+        .prepare(
+          'UPDATE payments SET verify_count = verify_count + 1, verified_at = ?2, last_error = NULL WHERE id = ?1',
+        )
+        .bind(news.paymentId, now),
     );
   }
   await db.batch(statements);
-}
-
-/** Counts a verify answer that did not change anything (the cron and the poll use `verified_at`). */
-export async function recordVerified(db: D1Database, id: string, now: number): Promise<void> {
-  await db
-    .prepare(
-      'UPDATE payments SET verify_count = verify_count + 1, verified_at = ?2, last_error = NULL WHERE id = ?1',
-    )
-    .bind(id, now)
-    .run();
 }
 
 /** Remembers why the last verify failed; the dead-letter record quotes it. */
@@ -242,89 +449,39 @@ export async function claimVerify(
   return result.meta.changes === 1;
 }
 
-/** Stamps payments whose verify job was just queued, in one statement. */
-export async function markVerifyQueued(db: D1Database, ids: string[], now: number): Promise<void> {
-  // D1 binds at most 100 parameters per statement.
-  for (let i = 0; i < ids.length; i += 99) {
-    const chunk = ids.slice(i, i + 99);
-    await db
-      .prepare(
-        `UPDATE payments SET verified_at = ?1 WHERE id IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`,
-      )
-      .bind(now, ...chunk)
-      .run();
-  }
+/**
+ * Counts one more OTP code for Djomy, if the payment has codes left. Returns
+ * false when `max` codes already reached Djomy.
+ */
+export async function claimOtpAttempt(db: D1Database, id: string, max: number): Promise<boolean> {
+  const result = await db
+    .prepare('UPDATE payments SET otp_attempts = otp_attempts + 1 WHERE id = ?1 AND otp_attempts < ?2')
+    .bind(id, max)
+    .run();
+  return result.meta.changes === 1;
 }
 
 /**
- * Applies a status change decided by `payments/status.ts`, with its event and
- * (when given) its outbox row, atomically. Returns false when another writer
- * changed the payment first; the caller then re-reads and re-judges.
+ * Claims the right to ask Djomy to create this payment again (a retry after
+ * Djomy certainly did nothing, or a new portal session): bumps the version,
+ * so a concurrent retry's claim fails. Returns the claimed row, or null.
  */
-export async function applyTransition(
-  db: D1Database,
-  payment: Payment,
-  transition: Extract<Transition, { change: true }>,
-  source: EventSource,
-  now: number,
-  options: {
-    verified: boolean;
-    outbox: OutboxDraft | null;
-    /** Also record Djomy's creation answer (one write instead of two). */
-    created?: { transactionId: string; nextUrl: string | null };
-  },
-): Promise<boolean> {
-  const s = transition.settlement;
-  const guard = randomId('tr_', 12);
-  const update = db
+export async function claimCreation(db: D1Database, payment: Payment, now: number): Promise<Payment | null> {
+  const row = await db
     .prepare(
-      `UPDATE payments SET status = ?3, paid = ?4, flag = ?5,
-         paid_amount = coalesce(?6, paid_amount), received_amount = coalesce(?7, received_amount),
-         fees = coalesce(?8, fees), djomy_currency = coalesce(?9, djomy_currency),
-         close_reason = coalesce(?10, close_reason),
-         verify_count = verify_count + ?11, verified_at = CASE WHEN ?11 THEN ?12 ELSE verified_at END,
-         last_error = CASE WHEN ?11 THEN NULL ELSE last_error END,
-         transaction_id = coalesce(transaction_id, ?14), next_url = coalesce(?15, next_url),
-         create_error = CASE WHEN ?14 IS NULL THEN create_error ELSE NULL END,
-         version = version + 1, transition_id = ?13, updated_at = ?12
-       WHERE id = ?1 AND version = ?2`,
+      `UPDATE payments SET create_error = NULL, version = version + 1, updated_at = ?3
+       WHERE id = ?1 AND version = ?2 AND status IN ${OPEN_SQL} RETURNING *`,
     )
-    .bind(
-      payment.id,
-      payment.version,
-      transition.to,
-      transition.paid ? 1 : 0,
-      transition.flag,
-      s?.paidAmount ?? null,
-      s?.receivedAmount ?? null,
-      s?.fees ?? null,
-      s?.djomyCurrency ?? null,
-      transition.closeReason ?? null,
-      options.verified ? 1 : 0,
-      now,
-      guard,
-      options.created?.transactionId ?? null,
-      options.created?.nextUrl ?? null,
-    );
-  const statements = [
-    update,
-    eventInsert(db, {
-      paymentId: payment.id,
-      from: payment.status,
-      to: transition.to,
-      source,
-      detail: transition.detail,
-      at: now,
-      guard,
-    }),
-  ];
-  if (options.outbox) statements.push(outboxInsert(db, options.outbox, guard));
-  const [result] = await db.batch(statements);
-  return result?.meta.changes === 1;
+    .bind(payment.id, payment.version, now)
+    .first<PaymentRow>();
+  return row ? toPayment(row) : null;
 }
+
+// ── Lists ────────────────────────────────────────────────────────────────────
 
 export interface PaymentFilter {
   status?: PaymentStatus;
+  flagged?: boolean;
   limit: number;
   /** Continue after this (created_at, id), newest first. */
   after?: { createdAt: number; id: string };
@@ -337,6 +494,13 @@ export async function listPayments(db: D1Database, filter: PaymentFilter): Promi
   if (filter.status) {
     where.push(`status = ?${binds.length + 1}`);
     binds.push(filter.status);
+  }
+  if (filter.flagged !== undefined) {
+    where.push(
+      filter.flagged
+        ? '(flag IS NOT NULL OR EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_id = payments.id AND t.flag IS NOT NULL))'
+        : 'flag IS NULL',
+    );
   }
   if (filter.after) {
     const a = binds.length + 1;
@@ -353,24 +517,76 @@ export async function listPayments(db: D1Database, filter: PaymentFilter): Promi
 }
 
 /**
- * Open payments for the cron, least recently verified first, skipping those
- * verified after `verifiedBefore` (the queue is already watching them).
+ * The cron's transaction lane: open Djomy transactions (of any order, paid,
+ * closed or open) created since `createdSince`, not checked since `idleSince`,
+ * least recently checked first.
  */
-export async function listOpenPayments(
+export async function listTransactionsToFollow(
   db: D1Database,
-  { verifiedBefore, createdBefore, limit }: { verifiedBefore: number; createdBefore: number; limit: number },
+  { idleSince, createdSince, limit }: { idleSince: number; createdSince: number; limit: number },
+): Promise<PaymentTransaction[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM payment_transactions
+       WHERE status NOT IN ${TERMINAL_SQL} AND coalesce(verified_at, created_at) < ?1 AND created_at > ?2
+       ORDER BY coalesce(verified_at, created_at) LIMIT ?3`,
+    )
+    .bind(idleSince, createdSince, limit)
+    .all<TransactionRow>();
+  return results.map(toTransaction);
+}
+
+/** Stamps transactions whose verify job was just queued, so the next run takes others. */
+export async function markTransactionsQueued(db: D1Database, ids: string[], now: number): Promise<void> {
+  await stampMany(db, 'payment_transactions', 'transaction_id', ids, now);
+}
+
+/**
+ * The cron's creation lane: open payments with no Djomy transaction (the
+ * create's outcome is unknown, or the isolate died mid-call), created before
+ * `createdBefore`, not looked for since `idleSince`, least recently first.
+ */
+export async function listPaymentsWithoutTransaction(
+  db: D1Database,
+  { idleSince, createdBefore, limit }: { idleSince: number; createdBefore: number; limit: number },
 ): Promise<Payment[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM payments
-       WHERE status IN ('CREATED', 'PENDING', 'REDIRECTED', 'CAPTURED')
-         AND (verified_at IS NULL OR verified_at < ?1) AND created_at < ?2
-       ORDER BY verified_at IS NOT NULL, verified_at, created_at
-       LIMIT ?3`,
+       WHERE transaction_id IS NULL AND status IN ${OPEN_SQL}
+         AND coalesce(verified_at, 0) < ?1 AND created_at < ?2
+       ORDER BY coalesce(verified_at, 0), created_at LIMIT ?3`,
     )
-    .bind(verifiedBefore, createdBefore, limit)
+    .bind(idleSince, createdBefore, limit)
     .all<PaymentRow>();
   return results.map(toPayment);
+}
+
+/** Stamps payments just looked for (or queued), so the next run takes others. */
+export async function markPaymentsChecked(db: D1Database, ids: string[], now: number): Promise<void> {
+  await stampMany(db, 'payments', 'id', ids, now);
+}
+
+async function stampMany(
+  db: D1Database,
+  table: 'payments' | 'payment_transactions',
+  key: 'id' | 'transaction_id',
+  ids: string[],
+  now: number,
+): Promise<void> {
+  // D1 binds at most 100 parameters per statement.
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < ids.length; i += 99) {
+    const chunk = ids.slice(i, i + 99);
+    statements.push(
+      db
+        .prepare(
+          `UPDATE ${table} SET verified_at = ?1 WHERE ${key} IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`,
+        )
+        .bind(now, ...chunk),
+    );
+  }
+  if (statements.length > 0) await db.batch(statements);
 }
 
 /** How many payments are in each status (diagnostics, tests). */
@@ -379,4 +595,20 @@ export async function countPaymentsByStatus(db: D1Database): Promise<Record<stri
     .prepare('SELECT status, count(*) AS n FROM payments GROUP BY status')
     .all<{ status: string; n: number }>();
   return Object.fromEntries(results.map((r) => [r.status, r.n]));
+}
+
+/**
+ * Retention: forgets the payer phone of closed payments last changed before
+ * `before`, at most `limit` of them. Amounts, statuses and events stay.
+ */
+export async function forgetOldPayerPhones(db: D1Database, before: number, limit: number): Promise<number> {
+  const result = await db
+    .prepare(
+      `UPDATE payments SET payer_phone = NULL WHERE id IN (
+         SELECT id FROM payments WHERE payer_phone IS NOT NULL AND updated_at < ?1 AND status IN ${TERMINAL_SQL}
+         LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes;
 }

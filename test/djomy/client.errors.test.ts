@@ -299,7 +299,7 @@ describe('transient faults that outlast the retries (3 tries by default)', () =>
     expect(created.map((p) => p.merchantPaymentReference)).toEqual([request.merchantPaymentReference]);
   });
 
-  it('network: a fetch that fails before any answer, retried on a create too', async () => {
+  it('network: a fetch that throws is never sent again on a create (a reset looks the same), and its outcome is unknown', async () => {
     // The test harness sends every host to the simulator, so a refused connection cannot be
     // produced; a URL that fetch rejects before sending anything (port out of range) stands in.
     const tokens = new TokenCache(env.TOKENS, freshKey());
@@ -313,8 +313,11 @@ describe('transient faults that outlast the retries (3 tries by default)', () =>
       operation: 'createDirectPayment',
       status: undefined,
       transient: true,
-      outcomeUnknown: false,
+      outcomeUnknown: true,
     });
-    expect(recorder.urls).toEqual(Array(3).fill('http://djomy.localhost:99999/v1/payments'));
+    expect(recorder.urls).toEqual(['http://djomy.localhost:99999/v1/payments']);
+    // A read is retried.
+    await rejection(unreachable.getPaymentStatus('t-1'));
+    expect(recorder.urls.filter((url) => url.endsWith('/status'))).toHaveLength(3);
   });
 });

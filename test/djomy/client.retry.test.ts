@@ -1,8 +1,9 @@
 /**
- * The retry policy of decision 9, observed through the simulator's counters:
- * GETs and `/v1/auth` retry every transient fault; creates and confirmOTP
- * retry only when Djomy certainly did nothing (429, 503), never after a
- * timeout or another 5xx, so the payer never gets a second prompt.
+ * The retry policy (docs/money-safety.md), observed through the simulator's
+ * counters: GETs and `/v1/auth` retry every transient fault; creates,
+ * confirmOTP and links are sent again only after a 429 with a short
+ * Retry-After — never after a 5xx (503 included), a timeout, a reset or a
+ * failed connection, so the payer never gets a second prompt.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DjomyClient } from '../../src/djomy/client.ts';
@@ -95,7 +96,7 @@ describe('/v1/auth retries every transient fault', () => {
   });
 });
 
-describe('creates and confirmOTP retry only on 429 and 503', () => {
+describe('creates, confirmOTP and links are sent again only after a short 429', () => {
   type Unsafe = 'createPayment' | 'createGateway' | 'createLink' | 'confirmOtp';
   const calls: [Unsafe, (transactionId: string) => Promise<unknown>][] = [
     ['createPayment', () => djomy.createDirectPayment(directPayment())],
@@ -127,8 +128,10 @@ describe('creates and confirmOTP retry only on 429 and 503', () => {
     it.each([
       ['500', 'server'],
       ['502', 'server'],
+      ['503', 'server'],
       ['html500', 'server'],
       ['truncated', 'bad_response'],
+      ['reset', 'bad_response'],
       ['timeout', 'timeout'],
     ] as const)('is tried once on a %s fault, and its outcome is unknown', async (kind, errorKind) => {
       const transactionId = await otpPayment();
@@ -138,25 +141,25 @@ describe('creates and confirmOTP retry only on 429 and 503', () => {
       expect((await sim.counters())[endpoint]).toBe(1);
     });
 
-    it.each(['503', '429'] as const)('is tried again after a %s, and answers once', async (kind) => {
+    it('is tried again after a 429 with Retry-After: 1, and answers once', async () => {
       const transactionId = await otpPayment();
-      await faults(endpoint, kind, 1);
+      await faults(endpoint, '429', 1);
       await call(transactionId);
       expect((await sim.counters())[endpoint]).toBe(2);
     });
 
-    it('gives up after three 503s; Djomy did nothing, so the outcome is known', async () => {
+    it('gives up after three 429s; Djomy refused to look, so the outcome is known', async () => {
       const transactionId = await otpPayment();
-      await faults(endpoint, '503');
+      await faults(endpoint, '429');
       const error = await rejection(call(transactionId));
-      expect(error).toMatchObject({ kind: 'server', status: 503, outcomeUnknown: false });
+      expect(error).toMatchObject({ kind: 'rate_limited', status: 429, outcomeUnknown: false });
       expect((await sim.counters())[endpoint]).toBe(3);
     });
   });
 
-  it('a 503 then success creates exactly one payment at Djomy', async () => {
+  it('a 429 then success creates exactly one payment at Djomy', async () => {
     await ready();
-    await faults('createPayment', '503', 1);
+    await faults('createPayment', '429', 1);
     const request = directPayment();
     const created = await djomy.createDirectPayment(request);
     const atDjomy = (await sim.payments()).filter(

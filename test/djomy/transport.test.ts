@@ -101,12 +101,14 @@ describe('interpreting a Djomy answer', () => {
     expect(transient(401, envelope(401, { success: false }))).toBe(false);
   });
 
-  it('a 5xx other than 503 leaves the outcome of a POST unknown; a 503 does not', () => {
+  it('any 5xx leaves the outcome of a POST unknown (a proxy may answer 503 after Djomy acted); a 429 or a 4xx does not', () => {
     const outcome = (status: number) => {
       const result = interpret(call, status, '');
       return !result.ok && result.error.outcomeUnknown;
     };
     expect(outcome(500)).toBe(true);
-    expect(outcome(503)).toBe(false);
+    expect(outcome(503)).toBe(true);
+    expect(outcome(429)).toBe(false);
+    expect(outcome(400)).toBe(false);
   });
 });

@@ -67,8 +67,11 @@ describe('payments', () => {
     expect(payment.payer).toBe('00224622123456');
     expect(events.map((e: { to: string; source: string }) => `${e.to}/${e.source}`)).toEqual([
       'CREATED/create',
+      // Djomy's transaction recorded on the order (a gateway session stays CREATED until opened).
+      'CREATED/create',
       'SUCCESS/admin',
     ]);
+    expect(events[1].detail).toEqual({ transactionId: payment.transactionId });
     expect(notifications).toEqual([expect.objectContaining({ type: 'payment.succeeded' })]);
     expect((await admin('/api/admin/payments/pay_unknownunknownunknownunknown00')).status).toBe(404);
   });

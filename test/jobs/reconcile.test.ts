@@ -16,14 +16,18 @@ import {
 
 const MINUTE = 60_000;
 
-/** Moves a payment back in time, as if it had been created `minutes` ago. */
+/** Moves a payment and its Djomy transactions back in time, as if created `minutes` ago. */
 async function age(paymentId: string, minutes: number): Promise<void> {
-  await env.DB.prepare(
-    `UPDATE payments SET created_at = created_at - ?2, expires_at = expires_at - ?2,
-       verified_at = CASE WHEN verified_at IS NULL THEN NULL ELSE verified_at - ?2 END WHERE id = ?1`,
-  )
-    .bind(paymentId, minutes * MINUTE)
-    .run();
+  await env.DB.batch([
+    env.DB.prepare(
+      `UPDATE payments SET created_at = created_at - ?2, expires_at = expires_at - ?2, updated_at = updated_at - ?2,
+         verified_at = CASE WHEN verified_at IS NULL THEN NULL ELSE verified_at - ?2 END WHERE id = ?1`,
+    ).bind(paymentId, minutes * MINUTE),
+    env.DB.prepare(
+      `UPDATE payment_transactions SET created_at = created_at - ?2,
+         verified_at = CASE WHEN verified_at IS NULL THEN NULL ELSE verified_at - ?2 END WHERE payment_id = ?1`,
+    ).bind(paymentId, minutes * MINUTE),
+  ]);
 }
 
 async function runCron(): Promise<void> {
@@ -53,9 +57,12 @@ describe('the reconciliation cron', () => {
     const { id } = await json(call('/api/payments', { method: 'POST', json: gatewayOrder() }));
     await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
     await sim.complete(await transactionOf(id), 'SUCCESS');
-    await env.DB.prepare('UPDATE payments SET created_at = created_at - ?2 WHERE id = ?1')
-      .bind(id, 5 * MINUTE)
-      .run();
+    await env.DB.batch([
+      env.DB.prepare('UPDATE payments SET created_at = created_at - ?2 WHERE id = ?1').bind(id, 5 * MINUTE),
+      env.DB.prepare(
+        'UPDATE payment_transactions SET created_at = created_at - ?2 WHERE payment_id = ?1',
+      ).bind(id, 5 * MINUTE),
+    ]);
     await runCron();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await ledger(id)).status).not.toBe('SUCCESS');
@@ -83,9 +90,9 @@ describe('the reconciliation cron', () => {
   });
 
   it('closes a payment Djomy never created once it has expired', async () => {
-    await sim.faults({ rules: [{ endpoint: 'createGateway', kind: '503', rate: 1 }] });
+    await sim.faults({ rules: [{ endpoint: 'createGateway', kind: 'html403', rate: 1 }] });
     const failed = await call('/api/payments', { method: 'POST', json: gatewayOrder() });
-    expect(failed.status).toBe(502);
+    expect(failed.status).toBe(503);
     const { paymentId } = await failed.json<{ paymentId: string }>();
     await sim.clearFaults();
     await age(paymentId, 120);
@@ -99,7 +106,11 @@ describe('the reconciliation cron', () => {
   it('adopts a direct payment whose create timed out but did reach Djomy', async () => {
     await sim.faults({
       hangMs: 2500,
-      rules: [{ endpoint: 'createPayment', kind: 'timeout', rate: 1, times: 1 }],
+      rules: [
+        { endpoint: 'createPayment', kind: 'timeout', rate: 1, times: 1 },
+        // The create request's own lookup fails, so the cron is the one to find it.
+        { endpoint: 'listPayments', kind: '503', rate: 1, times: 3 },
+      ],
     });
     const failed = await call('/api/payments', { method: 'POST', json: directOrder() });
     expect(failed.status).toBe(502);

@@ -199,9 +199,9 @@ describe('a gateway create whose answer is lost', () => {
     expect(first.status).toBe(502);
     const { paymentId } = await first.json<{ paymentId: string }>();
     const [lost] = await atDjomyFor(paymentId);
-    // Every Djomy call now takes a second: the adoption's status call starts first and ends first,
+    // Every Djomy call now takes 0.6 s: the adoption's status call starts first and ends first,
     // while the retry's create is still in flight.
-    await sim.faults({ latencyMs: 1000, rules: [] });
+    await sim.faults({ latencyMs: 600, rules: [] });
     const deps = buildDeps(env, createLogger({ test: 'race' }));
     const adoption = verifyTransaction(deps, lost?.transactionId as string, 'webhook');
     await new Promise((resolve) => setTimeout(resolve, 300));

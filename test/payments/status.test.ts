@@ -1,44 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { DjomyPaymentStatus } from '../../src/djomy/schemas.ts';
-import type { Payment } from '../../src/payments/payment.ts';
-import { closeInLedger, judgeHint, judgeVerifiedStatus } from '../../src/payments/status.ts';
+import { newPayment, type Payment } from '../../src/payments/payment.ts';
+import {
+  closeInLedger,
+  judgeHint,
+  judgeOtherTransaction,
+  judgeVerifiedStatus,
+} from '../../src/payments/status.ts';
 
 function payment(overrides: Partial<Payment> = {}): Payment {
-  return {
+  return newPayment({
     id: 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
     flow: 'gateway',
     status: 'PENDING',
-    paid: false,
     version: 1,
     amount: 30000,
     currency: 'GNF',
     countryCode: 'GN',
-    paymentMethod: null,
     payerPhone: '00224622123456',
     reference: 'order-1',
-    items: null,
-    metadata: null,
-    allowedMethods: null,
-    successUrl: null,
-    cancelUrl: null,
     transactionId: 'tx-1',
-    nextUrl: null,
-    linkReference: null,
-    paidAmount: null,
-    receivedAmount: null,
-    fees: null,
-    djomyCurrency: null,
-    flag: null,
-    createError: null,
-    closeReason: null,
-    lastError: null,
-    verifyCount: 0,
-    verifiedAt: null,
     expiresAt: 0,
     createdAt: 0,
-    updatedAt: 0,
     ...overrides,
-  };
+  });
 }
 
 function answer(overrides: Partial<DjomyPaymentStatus> = {}): DjomyPaymentStatus {
@@ -116,9 +101,26 @@ describe('judging a verify_payment answer', () => {
   });
 
   it.each(['FAILED', 'CANCELLED', 'TIMEOUT', 'REFUNDED'] as const)('a %s payment never reopens', (status) => {
-    for (const later of ['PENDING', 'CREATED', 'SUCCESS', 'REDIRECTED']) {
+    for (const later of ['PENDING', 'CREATED', 'REDIRECTED', 'CAPTURED']) {
       expect(judgeVerifiedStatus(payment({ status }), answer({ status: later })).change).toBe(false);
     }
+  });
+
+  it.each(['FAILED', 'CANCELLED', 'TIMEOUT'] as const)(
+    'a SUCCESS after a %s from Djomy is money taken: it is recorded and paid',
+    (status) => {
+      expect(judgeVerifiedStatus(payment({ status }), answer())).toMatchObject({
+        change: true,
+        to: 'SUCCESS',
+        paid: true,
+        notify: 'payment.succeeded',
+        detail: { reopenedFrom: status },
+      });
+    },
+  );
+
+  it('a REFUNDED payment stays refunded', () => {
+    expect(judgeVerifiedStatus(payment({ status: 'REFUNDED' }), answer()).change).toBe(false);
   });
 
   it('SUCCESS can only become REFUNDED', () => {
@@ -133,9 +135,15 @@ describe('judging a verify_payment answer', () => {
     });
   });
 
-  it("a TIMEOUT our ledger imposed gives way to Djomy's later verdict", () => {
+  it("a TIMEOUT our ledger imposed gives way to Djomy's later verdict, and its reason is cleared", () => {
     const closed = payment({ status: 'TIMEOUT', closeReason: 'open_at_djomy_long_after_expiry' });
-    expect(judgeVerifiedStatus(closed, answer())).toMatchObject({ change: true, to: 'SUCCESS', paid: true });
+    expect(judgeVerifiedStatus(closed, answer())).toMatchObject({
+      change: true,
+      to: 'SUCCESS',
+      paid: true,
+      closeReason: null,
+    });
+    expect(judgeVerifiedStatus(closed, answer({ status: 'FAILED' }))).toMatchObject({ to: 'FAILED' });
     expect(judgeVerifiedStatus(closed, answer({ status: 'PENDING' })).change).toBe(false);
     expect(judgeVerifiedStatus(closed, answer({ status: 'TIMEOUT' })).change).toBe(false);
   });
@@ -170,5 +178,57 @@ describe('closing in the ledger', () => {
 
   it('does not touch a closed payment', () => {
     expect(closeInLedger(payment({ status: 'SUCCESS' }), 'x').change).toBe(false);
+  });
+});
+
+describe('another Djomy transaction of the same order', () => {
+  it('an order without a current transaction adopts it, whatever its status', () => {
+    const orphan = payment({ transactionId: null, status: 'CREATED' });
+    expect(judgeOtherTransaction(orphan, answer({ transactionId: 'tx-2', status: 'PENDING' }))).toMatchObject(
+      {
+        change: true,
+        to: 'PENDING',
+        transaction: { id: 'tx-2' },
+      },
+    );
+    expect(judgeOtherTransaction(orphan, answer({ transactionId: 'tx-2' }))).toMatchObject({
+      to: 'SUCCESS',
+      paid: true,
+      transaction: { id: 'tx-2' },
+    });
+  });
+
+  it('only its SUCCESS concerns the order', () => {
+    for (const status of ['PENDING', 'FAILED', 'CANCELLED', 'TIMEOUT']) {
+      expect(judgeOtherTransaction(payment(), answer({ transactionId: 'tx-2', status })).change).toBe(false);
+    }
+  });
+
+  it('an unpaid order switches to the transaction that succeeded', () => {
+    for (const status of ['PENDING', 'FAILED', 'TIMEOUT'] as const) {
+      expect(judgeOtherTransaction(payment({ status }), answer({ transactionId: 'tx-2' }))).toMatchObject({
+        change: true,
+        to: 'SUCCESS',
+        paid: true,
+        notify: 'payment.succeeded',
+        transaction: { id: 'tx-2' },
+        detail: { switchedFrom: 'tx-1', transactionId: 'tx-2' },
+      });
+    }
+  });
+
+  it('a paid order records a duplicate charge, announced once per transaction', () => {
+    const paid = payment({ status: 'SUCCESS', paid: true });
+    const t = judgeOtherTransaction(paid, answer({ transactionId: 'tx-2' }));
+    expect(t).toMatchObject({
+      change: true,
+      to: 'SUCCESS',
+      paid: true,
+      flag: 'duplicate_charge',
+      notify: 'payment.flagged',
+      eventKey: 'payment.flagged:duplicate_charge:tx-2',
+      detail: { duplicateCharge: { transactionId: 'tx-2', paidTransactionId: 'tx-1' } },
+    });
+    expect(t.change && t.transaction).toBeFalsy();
   });
 });

@@ -1,12 +1,17 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { draftOutboxEvent } from '../../src/notify/outbox-event.ts';
-import { newPaymentId, type Payment } from '../../src/payments/payment.ts';
-import { afterTransition, type Transition } from '../../src/payments/status.ts';
-import { eventInsert } from '../../src/store/events.ts';
-import { applyTransition, getPayment, paymentInsert } from '../../src/store/payments.ts';
+import { draftMerchantEvents } from '../../src/payments/merchant-event.ts';
+import { newPayment, type Payment } from '../../src/payments/payment.ts';
+import { afterTransition, type Change, recordCreation } from '../../src/payments/status.ts';
+import {
+  applyTransition,
+  claimOtpAttempt,
+  getPayment,
+  insertPayment,
+  listTransactions,
+} from '../../src/store/payments.ts';
 
-const success: Extract<Transition, { change: true }> = {
+const success: Change = {
   change: true,
   to: 'SUCCESS',
   paid: true,
@@ -16,40 +21,22 @@ const success: Extract<Transition, { change: true }> = {
   detail: { djomyStatus: 'SUCCESS' },
 };
 
-async function newPayment(): Promise<Payment> {
-  const id = newPaymentId();
+async function stored(fields: Partial<Payment> = {}): Promise<Payment> {
   const now = Date.now();
-  await env.DB.batch([
-    paymentInsert(env.DB, {
-      id,
-      flow: 'gateway',
-      status: 'PENDING',
-      amount: 1000,
-      currency: 'GNF',
-      countryCode: 'GN',
-      paymentMethod: null,
-      payerPhone: '00224622123456',
-      reference: null,
-      items: null,
-      metadata: null,
-      allowedMethods: null,
-      successUrl: null,
-      cancelUrl: null,
-      transactionId: crypto.randomUUID(),
-      linkReference: null,
-      expiresAt: now + 60_000,
-      createdAt: now,
-    }),
-    eventInsert(env.DB, {
-      paymentId: id,
-      from: null,
-      to: 'PENDING',
-      source: 'create',
-      detail: null,
-      at: now,
-    }),
-  ]);
-  return (await getPayment(env.DB, id)) as Payment;
+  const payment = newPayment({
+    flow: 'gateway',
+    status: 'PENDING',
+    amount: 1000,
+    currency: 'GNF',
+    countryCode: 'GN',
+    payerPhone: '00224622123456',
+    expiresAt: now + 60_000,
+    createdAt: now,
+    ...fields,
+  });
+  const outcome = await insertPayment(env.DB, payment, { source: 'create', now });
+  if (outcome.kind !== 'inserted') throw new Error(outcome.kind);
+  return outcome.payment;
 }
 
 async function count(table: 'payment_events' | 'outbox', paymentId: string): Promise<number> {
@@ -60,32 +47,41 @@ async function count(table: 'payment_events' | 'outbox', paymentId: string): Pro
   )?.n as number;
 }
 
+const outboxFor = (payment: Payment, change: Change, now: number) =>
+  draftMerchantEvents(afterTransition(payment, change, now), change, ['webhook'], now);
+
 describe('applying a status change', () => {
-  it('writes the payment, its event and its outbox row together', async () => {
-    const payment = await newPayment();
+  it('writes the payment, its event and its outbox row together, and returns the row', async () => {
+    const payment = await stored();
     const now = Date.now();
-    const outbox = draftOutboxEvent(afterTransition(payment, success, now), 'payment.succeeded', now);
-    expect(await applyTransition(env.DB, payment, success, 'webhook', now, { verified: true, outbox })).toBe(
-      true,
-    );
-    expect(await getPayment(env.DB, payment.id)).toMatchObject({
+    const written = await applyTransition(env.DB, payment, success, {
+      source: 'webhook',
+      now,
+      verified: true,
+      outbox: outboxFor(payment, success, now),
+    });
+    expect(written).toMatchObject({
       status: 'SUCCESS',
       paid: true,
       version: 1,
       receivedAmount: 990,
+      paidAt: now,
     });
+    expect(await getPayment(env.DB, payment.id)).toEqual(written);
     expect(await count('payment_events', payment.id)).toBe(2);
     expect(await count('outbox', payment.id)).toBe(1);
   });
 
   it('two writers racing from the same version: one wins, the loser writes no event and no outbox row', async () => {
     for (let round = 0; round < 10; round++) {
-      const payment = await newPayment();
+      const payment = await stored();
       const now = Date.now();
       const write = (source: 'webhook' | 'otp') =>
-        applyTransition(env.DB, payment, success, source, now, {
+        applyTransition(env.DB, payment, success, {
+          source,
+          now,
           verified: true,
-          outbox: draftOutboxEvent(afterTransition(payment, success, now), 'payment.succeeded', now),
+          outbox: outboxFor(payment, success, now),
         });
       const results = await Promise.all([write('webhook'), write('otp')]);
       expect(results.filter(Boolean)).toHaveLength(1);
@@ -95,22 +91,120 @@ describe('applying a status change', () => {
   });
 
   it('a stale writer (old version) changes nothing', async () => {
-    const payment = await newPayment();
+    const payment = await stored();
     const now = Date.now();
-    await applyTransition(env.DB, payment, success, 'webhook', now, { verified: true, outbox: null });
+    await applyTransition(env.DB, payment, success, { source: 'webhook', now, verified: true, outbox: [] });
     const stale = await applyTransition(
       env.DB,
       payment,
       { ...success, to: 'FAILED', paid: false },
-      'cron',
-      now,
-      {
-        verified: true,
-        outbox: null,
-      },
+      { source: 'cron', now, verified: true, outbox: [] },
     );
-    expect(stale).toBe(false);
+    expect(stale).toBeNull();
     expect((await getPayment(env.DB, payment.id))?.status).toBe('SUCCESS');
     expect(await count('payment_events', payment.id)).toBe(2);
+  });
+
+  it('recording a creation bumps the version, so a writer holding the row from before cannot overwrite it', async () => {
+    const payment = await stored({ status: 'CREATED' });
+    const now = Date.now();
+    const first = { transactionId: 'tx-adopted', status: null, nextUrl: null };
+    const adopted = await applyTransition(env.DB, payment, recordCreation(payment, first), {
+      source: 'webhook',
+      now,
+      verified: false,
+      outbox: [],
+      transaction: {
+        transactionId: 'tx-adopted',
+        paymentId: payment.id,
+        status: 'CREATED',
+        origin: 'found',
+        verified: false,
+      },
+    });
+    expect(adopted).toMatchObject({ transactionId: 'tx-adopted', version: 1 });
+    const second = {
+      transactionId: 'tx-late',
+      status: 'CREATED',
+      nextUrl: 'https://pay.example/portal/late',
+    };
+    const late = await applyTransition(env.DB, payment, recordCreation(payment, second), {
+      source: 'create',
+      now,
+      verified: false,
+      outbox: [],
+      transaction: {
+        transactionId: 'tx-late',
+        paymentId: payment.id,
+        status: 'CREATED',
+        origin: 'create',
+        nextUrl: second.nextUrl,
+        verified: false,
+      },
+    });
+    expect(late).toBeNull();
+    expect(await getPayment(env.DB, payment.id)).toMatchObject({
+      transactionId: 'tx-adopted',
+      nextUrl: null,
+    });
+    // Whoever won, both transactions are on record.
+    expect((await listTransactions(env.DB, payment.id)).map((t) => t.transactionId).sort()).toEqual([
+      'tx-adopted',
+      'tx-late',
+    ]);
+  });
+});
+
+describe('inserting a payment', () => {
+  it('the prompt cap is counted by the INSERT itself: concurrent inserts cannot both pass it', async () => {
+    const phone = '00224623777777';
+    const now = Date.now();
+    const attempt = () =>
+      insertPayment(
+        env.DB,
+        newPayment({
+          flow: 'direct',
+          amount: 1000,
+          currency: 'GNF',
+          countryCode: 'GN',
+          payerPhone: phone,
+          expiresAt: now,
+          createdAt: now,
+        }),
+        { source: 'create', now, promptCap: { max: 3, since: now - 600_000 } },
+      );
+    const outcomes = await Promise.all(Array.from({ length: 8 }, attempt));
+    expect(outcomes.filter((o) => o.kind === 'inserted')).toHaveLength(3);
+    expect(outcomes.filter((o) => o.kind === 'prompt_cap')).toHaveLength(5);
+  });
+
+  it('a taken Idempotency-Key writes nothing', async () => {
+    const now = Date.now();
+    const make = () =>
+      newPayment({
+        flow: 'gateway',
+        amount: 1000,
+        currency: 'GNF',
+        countryCode: 'GN',
+        expiresAt: now,
+        createdAt: now,
+      });
+    const idempotency = { key: `key-${crypto.randomUUID()}`, requestHash: 'h' };
+    expect((await insertPayment(env.DB, make(), { source: 'create', now, idempotency })).kind).toBe(
+      'inserted',
+    );
+    const second = make();
+    expect(await insertPayment(env.DB, second, { source: 'create', now, idempotency })).toEqual({
+      kind: 'key_taken',
+    });
+    expect(await getPayment(env.DB, second.id)).toBeNull();
+  });
+});
+
+describe('claims', () => {
+  it('OTP attempts: at most `max`, even when claimed at once', async () => {
+    const payment = await stored({ flow: 'direct' });
+    const claims = await Promise.all(Array.from({ length: 9 }, () => claimOtpAttempt(env.DB, payment.id, 5)));
+    expect(claims.filter(Boolean)).toHaveLength(5);
   });
 });

@@ -5,23 +5,17 @@
  * Requests without an Origin header (servers, curl) pass.
  */
 import { createMiddleware } from 'hono/factory';
-import { type AppEnv, publicOrigin } from '../context.ts';
-import { Problem } from '../problem.ts';
+import { originOf } from '../../lib/urls.ts';
+import type { AppEnv } from '../context.ts';
+import { isAllowedOrigin, originRefused } from '../origins.ts';
 
 const ALLOWED_HEADERS = 'Content-Type, Idempotency-Key, X-Request-Id';
 
 export const publicCors = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('origin');
   if (!origin) return next();
-  const allowed = c.var.deps.config.allowedOrigins.has(origin) || origin === publicOrigin(c);
-  if (!allowed) {
-    throw new Problem({
-      status: 403,
-      slug: 'origin-not-allowed',
-      title: 'Origin not allowed',
-      detail: 'Add this site to ALLOWED_ORIGINS to call the checkout API from it.',
-    });
-  }
+  // A browser sends a bare origin; anything else (a path, garbage) is refused, never reflected.
+  if (originOf(origin) !== origin || !isAllowedOrigin(c, origin)) throw originRefused(origin);
   const headers = {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After, Idempotent-Replayed',

@@ -7,11 +7,12 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { COUNTRIES, normalizePhone } from '../../djomy/phone.ts';
+import { isSafeBrowserUrl, originOf } from '../../lib/urls.ts';
 import { createPayment } from '../../payments/create-payment.ts';
 import { readBodyLimited } from '../body.ts';
 import { type AppContext, type AppEnv, publicOrigin } from '../context.ts';
-import { errorPage } from '../pages.ts';
-import { Problem } from '../problem.ts';
+import { isAllowedOrigin, originRefused } from '../origins.ts';
+import { errorPage, htmlPage } from '../pages.ts';
 import type { RouteSpec } from '../spec.ts';
 
 export const CheckoutForm = z.object({
@@ -46,15 +47,14 @@ const MESSAGES: Record<ErrorCode, string> = {
 };
 
 function isAllowed(c: AppContext, url: string | undefined): url is string {
-  if (!url) return false;
-  const origin = new URL(url).origin;
-  return c.var.deps.config.allowedOrigins.has(origin) || origin === publicOrigin(c);
+  return url !== undefined && isAllowedOrigin(c, url);
 }
 
 export const checkoutForm = new Hono<AppEnv>().post('/checkout', async (c) => {
+  // `null` is what a browser sends after some redirects or from a sandboxed page: treated as absent.
   const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && !isAllowed(c, origin)) {
-    throw new Problem({ status: 403, slug: 'origin-not-allowed', title: 'Origin not allowed' });
+  if (origin && origin !== 'null' && (originOf(origin) !== origin || !isAllowed(c, origin))) {
+    throw originRefused(origin);
   }
   const type = c.req.header('content-type') ?? '';
   const raw = await readBodyLimited(c.req.raw, 8 * 1024);
@@ -62,11 +62,15 @@ export const checkoutForm = new Hono<AppEnv>().post('/checkout', async (c) => {
     ? Object.fromEntries(new URLSearchParams(new TextDecoder().decode(raw)))
     : {};
   const cancelCandidate =
-    typeof fields.cancelUrl === 'string' && URL.canParse(fields.cancelUrl) ? fields.cancelUrl : undefined;
+    typeof fields.cancelUrl === 'string' && originOf(fields.cancelUrl) ? fields.cancelUrl : undefined;
   const cancelUrl = isAllowed(c, cancelCandidate) ? cancelCandidate : undefined;
   const fail = (code: ErrorCode) => {
     if (!cancelUrl)
-      return c.html(errorPage('Paiement impossible', MESSAGES[code]), code.startsWith('payment') ? 502 : 400);
+      return htmlPage(
+        c,
+        errorPage('Paiement impossible', MESSAGES[code]),
+        code.startsWith('payment') ? 502 : 400,
+      );
     const target = new URL(cancelUrl);
     target.searchParams.set('error', code);
     return c.redirect(target.href, 303);
@@ -102,7 +106,8 @@ export const checkoutForm = new Hono<AppEnv>().post('/checkout', async (c) => {
     cancelUrl,
     publicUrl: publicOrigin(c),
   });
-  if (outcome.kind === 'created' && outcome.payment.nextUrl) return c.redirect(outcome.payment.nextUrl, 303);
+  const next = outcome.kind === 'created' ? outcome.payment.nextUrl : null;
+  if (next && isSafeBrowserUrl(next)) return c.redirect(next, 303);
   if (outcome.kind === 'invalid') return fail('invalid_product');
   if (outcome.kind === 'refused') return fail('payment_refused');
   return fail('payment_unavailable');

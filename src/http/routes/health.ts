@@ -9,6 +9,7 @@ export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
   d1: z.enum(['ok', 'unreachable']),
   problems: z.array(z.object({ setting: z.string(), problem: z.string() })),
+  warnings: z.array(z.object({ setting: z.string(), problem: z.string() })),
 });
 
 export const health = new Hono<AppEnv>().get('/healthz', async (c) => {
@@ -16,10 +17,10 @@ export const health = new Hono<AppEnv>().get('/healthz', async (c) => {
     .first()
     .then(() => 'ok' as const)
     .catch(() => 'unreachable' as const);
-  const { problems } = loadConfig(c.env);
+  const { problems, warnings } = loadConfig(c.env);
   const ok = d1 === 'ok' && problems.length === 0;
   c.header('Cache-Control', 'no-store');
-  return c.json({ status: ok ? 'ok' : 'degraded', d1, problems }, ok ? 200 : 503);
+  return c.json({ status: ok ? 'ok' : 'degraded', d1, problems, warnings }, ok ? 200 : 503);
 });
 
 export const healthSpecs: RouteSpec[] = [

@@ -19,6 +19,7 @@ import { claimVerify, getPayment } from '../../store/payments.ts';
 import { readJson } from '../body.ts';
 import { type AppContext, type AppEnv, publicOrigin } from '../context.ts';
 import { requireDjomy } from '../middleware/require-djomy.ts';
+import { isAllowedOrigin } from '../origins.ts';
 import { Problem, problems } from '../problem.ts';
 import type { RouteSpec } from '../spec.ts';
 
@@ -103,12 +104,8 @@ const PaymentParams = z.object({ id: z.string() });
 
 /** `successUrl`/`cancelUrl` must lead back to an allowed site: no open redirect. */
 export function checkRedirectTargets(c: AppContext, urls: Record<string, string | undefined>): void {
-  const allowed = c.var.deps.config.allowedOrigins;
-  const own = publicOrigin(c);
   const errors = Object.entries(urls)
-    .filter(
-      ([, url]) => url !== undefined && !allowed.has(new URL(url).origin) && new URL(url).origin !== own,
-    )
+    .filter(([, url]) => url !== undefined && !isAllowedOrigin(c, url))
     .map(([path]) => ({ path, message: 'its origin is not in ALLOWED_ORIGINS' }));
   if (errors.length) throw problems.validation(errors);
 }
@@ -205,15 +202,50 @@ export const payments = new Hono<AppEnv>()
       case 'invalid':
         throw problems.validation(outcome.errors);
       case 'conflict':
-        throw outcome.reason === 'different_body'
-          ? problems.conflict('This Idempotency-Key was used with a different request body.')
-          : new Problem({
-              status: 409,
-              slug: 'in-progress',
-              title: 'Request in progress',
-              detail: 'A request with this Idempotency-Key is still being processed.',
-              headers: { 'Retry-After': '1' },
-            });
+        if (outcome.reason === 'different_body')
+          throw problems.conflict('This Idempotency-Key was used with a different request body.');
+        if (outcome.reason === 'closed')
+          throw new Problem({
+            status: 409,
+            slug: 'payment-closed',
+            title: 'Payment closed',
+            detail: 'The payment of this Idempotency-Key is closed; start a new payment with a new key.',
+          });
+        throw new Problem({
+          status: 409,
+          slug: 'in-progress',
+          title: 'Request in progress',
+          detail: 'A request with this Idempotency-Key is still being processed.',
+          headers: { 'Retry-After': '1' },
+        });
+      case 'too_many_prompts':
+        throw new Problem({
+          status: 429,
+          slug: 'too-many-prompts',
+          title: 'Too many payment prompts for this phone',
+          detail: `This phone already received ${c.var.deps.config.promptsPerPhone} payment requests in the last 10 minutes. Retry later.`,
+          headers: { 'Retry-After': '600' },
+        });
+      case 'outcome_unknown':
+        throw new Problem({
+          status: 502,
+          slug: 'create-outcome-unknown',
+          title: 'Payment request sent; outcome not known yet',
+          detail:
+            "Djomy's answer was lost and its list does not show the payment yet. Nothing is sent again: the payer must not pay again. Retry with the same Idempotency-Key, or poll the payment.",
+          extensions: { paymentId: outcome.payment.id },
+          headers: { 'Retry-After': '5' },
+        });
+      case 'bad_answer':
+        throw new Problem({
+          status: 502,
+          slug: 'djomy-bad-answer',
+          title: 'Djomy answered without a usable URL',
+          detail:
+            'Djomy created the transaction (it is recorded) but gave no URL the payer can safely follow.',
+          extensions: { paymentId: outcome.payment.id },
+          headers: { 'Retry-After': '5' },
+        });
       case 'refused':
         throw new Problem({
           status: 422,
@@ -243,6 +275,14 @@ export const payments = new Hono<AppEnv>()
           title: 'Djomy refused the code',
           detail: outcome.message,
         });
+      case 'exhausted':
+        throw new Problem({
+          status: 429,
+          slug: 'otp-attempts-exhausted',
+          title: 'No more codes for this payment',
+          detail: 'Five codes already reached Djomy for this payment. Start a new payment.',
+          extensions: { paymentId: payment.id },
+        });
       case 'failed':
         throw djomyUnavailable(outcome.error, payment.id);
     }
@@ -268,12 +308,17 @@ export const paymentSpecs: RouteSpec[] = [
       201: { description: 'Created (or replayed: header Idempotent-Replayed)', schema: CreatedPayment },
       400: { description: 'Invalid request' },
       403: { description: 'Origin not allowed' },
-      409: { description: 'Idempotency-Key reused with another body, or still in progress' },
+      409: {
+        description: 'Idempotency-Key reused with another body, still in progress, or its payment closed',
+      },
       413: { description: 'Body too large' },
       415: { description: 'Not JSON' },
       422: { description: 'Djomy refused the payment (its message in `detail`)' },
-      429: { description: 'Rate limited' },
-      502: { description: 'Djomy unreachable; retry with the same Idempotency-Key' },
+      429: { description: 'Rate limited, or too many prompts for this phone (`too-many-prompts`)' },
+      502: {
+        description:
+          'Djomy unreachable, its answer lost (`create-outcome-unknown`: never re-sent, the payer must not pay again) or unusable; retry with the same Idempotency-Key',
+      },
       503: { description: 'Configuration problem (credentials, edge refusal, missing settings)' },
     },
   },
@@ -290,6 +335,7 @@ export const paymentSpecs: RouteSpec[] = [
       404: { description: 'Unknown payment' },
       409: { description: 'Not a direct payment, or already closed' },
       422: { description: 'Djomy refused the code' },
+      429: { description: 'Five codes already reached Djomy for this payment (`otp-attempts-exhausted`)' },
       502: { description: 'Djomy unreachable' },
       503: { description: 'Configuration problem' },
     },

@@ -11,7 +11,7 @@ import { isTerminal } from '../../payments/status.ts';
 import { verifyPayment } from '../../payments/verify-payment.ts';
 import { claimVerify, getPayment } from '../../store/payments.ts';
 import type { AppContext, AppEnv } from '../context.ts';
-import { errorPage, pendingPage, resultPage } from '../pages.ts';
+import { errorPage, htmlPage, pendingPage, resultPage } from '../pages.ts';
 import { problems } from '../problem.ts';
 import type { RouteSpec } from '../spec.ts';
 
@@ -43,20 +43,20 @@ export const returns = new Hono<AppEnv>().get('/return/:id', async (c) => {
   const found = PAYMENT_ID_PATTERN.test(id) ? await getPayment(c.var.deps.db, id) : null;
   if (!found) {
     if (c.req.header('accept')?.includes('text/html')) {
-      return c.html(errorPage('Paiement introuvable', 'Payment not found.'), 404);
+      return htmlPage(c, errorPage('Paiement introuvable', 'Payment not found.'), 404);
     }
     throw problems.notFound('Payment');
   }
   const payment = await settle(c, found);
   c.header('Cache-Control', 'no-store');
-  if (!isTerminal(payment.status)) return c.html(pendingPage(publicView(payment)));
+  if (!isTerminal(payment.status)) return htmlPage(c, pendingPage(publicView(payment)));
   if (payment.paid && payment.successUrl)
     return c.redirect(withParams(payment.successUrl, { payment: payment.id }), 303);
   if (!payment.paid && payment.cancelUrl) {
     const status = payment.status === 'SUCCESS' ? 'REVIEW' : payment.status;
     return c.redirect(withParams(payment.cancelUrl, { payment: payment.id, status }), 303);
   }
-  return c.html(resultPage(publicView(payment)));
+  return htmlPage(c, resultPage(publicView(payment)));
 });
 
 export const returnSpecs: RouteSpec[] = [

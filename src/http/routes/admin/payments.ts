@@ -8,7 +8,7 @@ import { PAYMENT_ID_PATTERN, type Payment, publicView } from '../../../payments/
 import { NotAtDjomyError, verifyPayment } from '../../../payments/verify-payment.ts';
 import { listEvents } from '../../../store/events.ts';
 import { listOutboxForPayment } from '../../../store/outbox.ts';
-import { getPayment, listPayments } from '../../../store/payments.ts';
+import { getPayment, listPayments, listTransactions } from '../../../store/payments.ts';
 import { parseWith } from '../../body.ts';
 import type { AppContext, AppEnv } from '../../context.ts';
 import { problems } from '../../problem.ts';
@@ -33,6 +33,13 @@ const Cursor = z.pipe(
 
 export const ListQuery = z.strictObject({
   status: z.optional(z.enum(PAYMENT_STATUSES)),
+  /** `true`: only payments that need a human (a flag on the payment or on one of its transactions). */
+  flagged: z.optional(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((value) => value === 'true'),
+    ),
+  ),
   limit: z._default(
     z
       .pipe(z.string().check(z.regex(/^\d{1,3}$/)), z.transform(Number))
@@ -70,6 +77,7 @@ function record(payment: Payment) {
     successUrl: payment.successUrl,
     cancelUrl: payment.cancelUrl,
     linkReference: payment.linkReference,
+    nextUrl: payment.nextUrl,
     paidAmount: payment.paidAmount,
     receivedAmount: payment.receivedAmount,
     fees: payment.fees,
@@ -95,6 +103,7 @@ export const adminPayments = new Hono<AppEnv>()
     const query = parseWith(ListQuery, c.req.query());
     const page = await listPayments(c.var.deps.db, {
       status: query.status,
+      flagged: query.flagged,
       limit: query.limit + 1,
       after: query.cursor,
     });
@@ -107,14 +116,25 @@ export const adminPayments = new Hono<AppEnv>()
   })
   .get('/api/admin/payments/:id', async (c) => {
     const payment = await load(c);
-    const [events, notifications] = await Promise.all([
+    const [events, notifications, transactions] = await Promise.all([
       listEvents(c.var.deps.db, payment.id),
       listOutboxForPayment(c.var.deps.db, payment.id),
+      listTransactions(c.var.deps.db, payment.id),
     ]);
     return c.json({
       payment: record(payment),
       events,
       notifications: notifications.map(({ payload: _payload, ...row }) => row),
+      transactions: transactions.map((t) => ({
+        transactionId: t.transactionId,
+        status: t.status,
+        origin: t.origin,
+        current: t.transactionId === payment.transactionId,
+        paidAmount: t.paidAmount,
+        flag: t.flag,
+        verifiedAt: t.verifiedAt ? new Date(t.verifiedAt).toISOString() : null,
+        createdAt: new Date(t.createdAt).toISOString(),
+      })),
     });
   })
   .post('/api/admin/payments/:id/verify', async (c) => {
@@ -158,10 +178,10 @@ export const adminPaymentSpecs: RouteSpec[] = [
     path: '/api/admin/payments/{id}',
     tag: 'Admin',
     admin: true,
-    summary: 'One payment with its event history and notifications',
+    summary: 'One payment with its event history, notifications and Djomy transactions',
     params: Id,
     responses: {
-      200: { description: '`{payment, events, notifications}`' },
+      200: { description: '`{payment, events, notifications, transactions}`' },
       404: { description: 'Unknown payment' },
       ...adminErrors,
     },
