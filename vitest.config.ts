@@ -1,17 +1,26 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { exampleVars } from './scripts/stack.ts';
 import { SIM_BUNDLE, TEST_CREDENTIALS, TEST_HOSTS } from './test/support/constants.ts';
 
 /**
- * Two projects:
+ * Three projects:
  * - `worker`: tests that run inside workerd with the real local bindings (D1, KV,
  *   Queues, rate limiter). The Djomy simulator runs beside the Worker as an
  *   auxiliary Worker, and every outbound `fetch` of the Worker goes to it, so
  *   the client meets a real HTTP peer and the simulator's webhooks reach the
  *   Worker's `fetch`.
+ * - `node`: plain Node tests (the OpenAPI document).
  * - `e2e`: Node-side tests against `wrangler dev` processes (browser, CLI, bench smoke).
  */
 const migrations = await readD1Migrations('migrations');
+
+/**
+ * Every setting `.dev.vars.example` documents, empty (its default) unless a
+ * test needs a value below: the plugin also reads the developer's own
+ * `.dev.vars`, and none of it may change what the tests see.
+ */
+const pinnedSettings = Object.fromEntries(Object.keys(exampleVars()).map((name) => [name, '']));
 
 export default defineConfig({
   test: {
@@ -25,6 +34,7 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
+                ...pinnedSettings,
                 TEST_MIGRATIONS: migrations,
                 DJOMY_BASE_URL: `http://${TEST_HOSTS.djomy}`,
                 PUBLIC_URL: `http://${TEST_HOSTS.edge}`,
@@ -36,11 +46,7 @@ export default defineConfig({
                 MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
                 // Short, so that timeout faults injected at the simulator stay quick.
                 DJOMY_TIMEOUT_MS: '1000',
-                // Every other setting explicitly, so a developer's .dev.vars cannot change the tests.
-                DJOMY_PARTNER_DOMAIN: '',
                 OTP_METHODS: 'OM,MOMO,PAYCARD',
-                OPEN_AMOUNT_MIN: '',
-                OPEN_AMOUNT_MAX: '',
                 DEFAULT_COUNTRY: 'GN',
               },
               outboundService: 'djomy-sim',

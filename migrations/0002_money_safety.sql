@@ -36,11 +36,15 @@ ALTER TABLE payments ADD COLUMN otp_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN paid_at INTEGER;
 UPDATE payments SET paid_at = updated_at WHERE paid = 1;
 CREATE INDEX payments_by_paid ON payments (paid_at) WHERE paid_at IS NOT NULL;
+-- When a create's answer was first lost (Djomy may have created a transaction we never heard
+-- of), and when the cron last searched Djomy's list for this payment's transactions.
+ALTER TABLE payments ADD COLUMN lost_create_at INTEGER;
+ALTER TABLE payments ADD COLUMN swept_at INTEGER;
 -- Prompts per payer phone: direct payments of one phone in the last minutes.
 CREATE INDEX payments_direct_by_phone ON payments (payer_phone, created_at) WHERE flow = 'direct';
--- The cron's lane for payments Djomy has not confirmed creating.
-CREATE INDEX payments_without_transaction ON payments (verified_at, created_at)
-  WHERE transaction_id IS NULL AND status IN ('CREATED', 'PENDING', 'REDIRECTED', 'CAPTURED');
+-- The cron's lane for payments whose Djomy transactions may be unknown to us.
+CREATE INDEX payments_to_sweep ON payments (coalesce(swept_at, 0), created_at)
+  WHERE transaction_id IS NULL OR lost_create_at IS NOT NULL;
 -- Retention: closed payments by age.
 CREATE INDEX payments_by_updated ON payments (updated_at) WHERE payer_phone IS NOT NULL;
 CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);

@@ -208,6 +208,11 @@ export type PayStep =
   | { type: 'open_url'; payment: CreatedPayment; url: string }
   | { type: 'approve_on_phone'; payment: CreatedPayment }
   | { type: 'verifying'; payment: CreatedPayment }
+  /**
+   * Djomy's answer to the creation was lost (problem `create-outcome-unknown`): the payer may
+   * already have a prompt on the phone. Tell them not to pay again; `pay` waits for the outcome.
+   */
+  | { type: 'outcome_unknown'; paymentId: string }
   | { type: 'done'; payment: Payment };
 
 export interface OtpRequest {

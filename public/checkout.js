@@ -149,13 +149,37 @@
     return data;
   }
 
-  /** Worth repeating unchanged: nothing happened (network, 429), or Djomy was unreachable (502). */
+  /**
+   * Not repeated: caps on the payer (repeating soon changes nothing), and a
+   * lost create answer (the payment may exist: `pay` waits for it instead).
+   */
+  const NOT_REPEATED = ['too-many-prompts', 'otp-attempts-exhausted', 'create-outcome-unknown'];
+
+  /**
+   * Worth repeating unchanged with the same Idempotency-Key: nothing happened
+   * (network, 429), or Djomy was unreachable (502).
+   */
   const isTransient = (/** @type {unknown} */ error) =>
     error instanceof DjomyCheckoutError &&
+    !NOT_REPEATED.includes(error.code) &&
     (error.code === 'network' ||
       error.status === 429 ||
       error.status === 502 ||
       error.code === 'in-progress');
+
+  /**
+   * Only web pages: a URL from the server (Djomy's portal, a wallet page) is
+   * followed only if it is http(s), never `javascript:` or `data:`.
+   * @param {string} url
+   */
+  function isWebUrl(url) {
+    try {
+      const { protocol } = new URL(url);
+      return protocol === 'https:' || protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }
 
   /** @param {number} attempt @param {unknown} error */
   const retryDelay = (attempt, error) => {
@@ -243,6 +267,8 @@
       openUrl: "Terminez le paiement dans l'application :",
       open: 'Ouvrir',
       verifying: 'Vérification du paiement…',
+      unknown:
+        "La demande de paiement a peut-être déjà été envoyée à votre téléphone. Ne payez pas une seconde fois : cette page se mettra à jour d'elle-même.",
     },
     en: {
       title: 'Djomy payment',
@@ -256,6 +282,8 @@
       openUrl: 'Finish the payment in the app:',
       open: 'Open',
       verifying: 'Checking the payment…',
+      unknown:
+        'The payment request may already be on your phone. Do not pay a second time: this page will update by itself.',
     },
   };
 
@@ -338,6 +366,11 @@
               class: 'djomy-primary',
               'data-djomy': 'open-url',
             }),
+          );
+        } else if (step.type === 'outcome_unknown') {
+          body.replaceChildren(
+            el('div', '', { class: 'djomy-spin' }),
+            el('p', t.unknown, { role: 'status', 'data-djomy': 'outcome-unknown' }),
           );
         } else if (step.type !== 'otp' && step.type !== 'done') {
           const key = step.type === 'approve_on_phone' ? 'approve' : step.type;
@@ -453,8 +486,33 @@
     const askOtp = onOtp ?? dialog?.otp;
     try {
       step({ type: 'creating' });
-      const payment = await create({ ...createOptions, signal: base.signal });
+      /** @type {import('./checkout.js').CreatedPayment} */
+      let payment;
+      try {
+        payment = await create({ ...createOptions, signal: base.signal });
+      } catch (error) {
+        // Djomy's answer was lost and the Worker could not confirm the creation yet: the payer
+        // may already have a prompt. Never create again; wait for the Worker to find it.
+        if (
+          !(error instanceof DjomyCheckoutError) ||
+          error.code !== 'create-outcome-unknown' ||
+          !error.paymentId
+        )
+          throw error;
+        step({ type: 'outcome_unknown', paymentId: error.paymentId });
+        const result = await waitForPayment(error.paymentId, { ...base, timeoutMs, onUpdate });
+        step({ type: 'done', payment: result });
+        return result;
+      }
       const next = payment.next;
+      if ((next?.type === 'redirect' || next?.type === 'open_url') && !isWebUrl(next.url)) {
+        throw new DjomyCheckoutError({
+          code: 'bad-response',
+          title: 'Unsafe payment URL',
+          detail: 'The payment page URL is not a web address.',
+          paymentId: payment.id,
+        });
+      }
       if (next?.type === 'redirect') {
         step({ type: 'redirect', payment, url: next.url });
         if (!onRedirect) {

@@ -6,7 +6,7 @@
  * demo catalog seeded through the admin API.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface StackOptions {
@@ -18,6 +18,11 @@ export interface StackOptions {
   workerVars?: Record<string, string>;
   /** Print the processes' output (default: only errors). */
   verbose?: boolean;
+  /**
+   * Settings from `.dev.vars.example` only, never the developer's own
+   * `.dev.vars` (tests and benchmarks must not depend on a machine's settings).
+   */
+  exampleSettings?: boolean;
 }
 
 export interface Stack {
@@ -30,16 +35,26 @@ export interface Stack {
 const root = path.resolve(import.meta.dirname, '..');
 const wrangler = path.join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 
-/** The local settings: `.dev.vars`, created from `.dev.vars.example` on first use. */
-export function devVars(): Record<string, string> {
-  const file = path.join(root, '.dev.vars');
-  if (!existsSync(file)) copyFileSync(path.join(root, '.dev.vars.example'), file);
+/** Reads a `KEY=value` settings file. */
+export function readVars(file: string): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const match = /^\s*([A-Z_][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (match) vars[match[1] as string] = (match[2] as string).replace(/^"(.*)"$/, '$1');
   }
   return vars;
+}
+
+/** The local settings: `.dev.vars`, created from `.dev.vars.example` on first use. */
+export function devVars(): Record<string, string> {
+  const file = path.join(root, '.dev.vars');
+  if (!existsSync(file)) copyFileSync(path.join(root, '.dev.vars.example'), file);
+  return readVars(file);
+}
+
+/** The documented defaults of `.dev.vars.example`, whatever `.dev.vars` says. */
+export function exampleVars(): Record<string, string> {
+  return readVars(path.join(root, '.dev.vars.example'));
 }
 
 export const DEMO_CATALOG = [
@@ -99,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const persistTo = path.resolve(root, options.persistTo ?? '.wrangler/state');
   mkdirSync(persistTo, { recursive: true });
   const verbose = options.verbose ?? false;
-  const local = devVars();
+  const local = options.exampleSettings ? exampleVars() : devVars();
   const workerUrl = `http://127.0.0.1:${workerPort}`;
   const simUrl = `http://127.0.0.1:${simPort}`;
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' };
@@ -130,6 +145,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     '--persist-to',
     dir,
   ];
+  // With --env-file, wrangler reads that file instead of .dev.vars.
+  const settingsFile = path.join(persistTo, 'worker.env');
+  if (options.exampleSettings) {
+    writeFileSync(
+      settingsFile,
+      Object.entries(local)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
+  }
+  const settingsFlags = options.exampleSettings ? ['--env-file', settingsFile] : [];
 
   run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], env);
   const sim = launch(
@@ -157,6 +183,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       '--inspector-port',
       String(workerPort + 10_000),
       ...common(persistTo),
+      ...settingsFlags,
       ...varFlags(workerVars),
     ],
     env,

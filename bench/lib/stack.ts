@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { promisify } from 'node:util';
-import { devVars, type Stack, startStack } from '../../scripts/stack.ts';
+import { exampleVars, type Stack, startStack } from '../../scripts/stack.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const STATE_DIR = path.join(ROOT, 'bench', '.state');
@@ -99,6 +99,7 @@ export async function startBenchStack(name: string, ports: Ports, verbose = fals
         simPort: ports.sim,
         persistTo,
         verbose,
+        exampleSettings: true,
       });
       return {
         name,
@@ -107,7 +108,7 @@ export async function startBenchStack(name: string, ports: Ports, verbose = fals
         adminToken: stack.adminToken,
         ports,
         persistTo,
-        clientSecret: devVars().DJOMY_CLIENT_SECRET ?? '',
+        clientSecret: exampleVars().DJOMY_CLIENT_SECRET ?? '',
         inspectorPort: ports.worker + 10_000,
         async stop() {
           await stack.stop();

@@ -50,6 +50,9 @@ const STRINGS = {
     'step.openText': 'Ouvrez {method} pour confirmer le paiement de {amount}, puis revenez ici.',
     'step.open': 'Ouvrir {method}',
     'step.verifying': 'Vérification du paiement auprès de Djomy…',
+    'step.unknownTitle': 'Ne payez pas une seconde fois',
+    'step.unknownText':
+      "La demande de paiement a peut-être déjà été envoyée à votre téléphone. Ne payez pas une seconde fois : cette page se mettra à jour d'elle-même dès que Djomy aura confirmé.",
     'step.status': 'Statut : {status}',
     'step.cancel': 'Annuler',
     'result.checking': 'Vérification du paiement…',
@@ -133,6 +136,9 @@ const STRINGS = {
     'step.openText': 'Open {method} to confirm the payment of {amount}, then come back here.',
     'step.open': 'Open {method}',
     'step.verifying': 'Checking the payment with Djomy…',
+    'step.unknownTitle': 'Do not pay again',
+    'step.unknownText':
+      'The payment request may already be on your phone. Do not pay a second time: this page will update by itself once Djomy confirms.',
     'step.status': 'Status: {status}',
     'step.cancel': 'Cancel',
     'result.checking': 'Checking the payment…',

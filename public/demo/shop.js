@@ -280,6 +280,13 @@ function renderStep(step) {
         ),
       ];
       break;
+    case 'outcome_unknown':
+      content = [
+        h('h2', {}, t('step.unknownTitle')),
+        h('p', { 'data-testid': 'step-outcome-unknown', role: 'status' }, t('step.unknownText')),
+        h('div', { class: 'spinner small', 'aria-hidden': 'true' }),
+      ];
+      break;
     case 'verifying':
     case 'done': // the page is about to move to the result
       content = spinnerStep('step-verifying', t('step.verifying'));

@@ -10,26 +10,29 @@
  *    recently checked first, and stamp them;
  * 2. outbox: re-queue merchant notifications left pending, give up on very
  *    old ones;
- * 3. creation: payments whose create answer was lost: one sweep of Djomy's
- *    list (a few pages) finds those Djomy did create, which are adopted;
- *    those it surely did not create are closed once expired; the rest are
- *    stamped, so the next run looks at others;
+ * 3. sweep: payments whose create answer was lost: one search of Djomy's
+ *    list (a few pages) finds the transactions Djomy did create, which are
+ *    recorded on their order (adopted when it has none); orders it surely
+ *    never created are closed once expired; the rest are stamped, so the next
+ *    run looks at others;
  * 4. retention: purge old webhook bodies, idempotency keys and payer phones.
  */
 import { describeError } from '../lib/log.ts';
 import { commitTransition } from '../payments/commit-transition.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
-import { adoptFound, searchDjomyList } from '../payments/find-creation.ts';
+import { searchDjomyList } from '../payments/find-creation.ts';
 import { CRON_VERIFY_IDLE, FOLLOW_TRANSACTIONS_FOR } from '../payments/lifetimes.ts';
 import type { NotifyJob, VerifyJob } from '../payments/messages.ts';
 import { closeInLedger } from '../payments/status.ts';
+import { verifyTransaction } from '../payments/verify-payment.ts';
 import { forgetOldIdempotencyKeys } from '../store/idempotency.ts';
 import { listStuckOutbox, recordDelivery } from '../store/outbox.ts';
 import {
   forgetOldPayerPhones,
-  listPaymentsWithoutTransaction,
+  knownTransactions,
+  listPaymentsToSweep,
   listTransactionsToFollow,
-  markPaymentsChecked,
+  markPaymentsSwept,
   markTransactionsQueued,
 } from '../store/payments.ts';
 import { forgetOldWebhookEvents } from '../store/webhook-events.ts';
@@ -42,11 +45,11 @@ export const CRON_LIMITS = {
   outbox: 100,
   /** Outbox rows given up per run (one D1 statement each). */
   outboxGiveUp: 5,
-  /** Payments without a transaction looked for per run. */
+  /** Payments whose transactions are looked for in Djomy's list per run. */
   creation: 50,
   /** Pages of Djomy's list read per run (one Djomy call each). */
   listPages: 3,
-  /** Transactions adopted per run (a status call and a D1 write each). */
+  /** Transactions found in the list and recorded per run (a status call and a D1 write each). */
   adoptions: 5,
   /** Payments never created closed per run (one D1 batch each). */
   closes: 5,
@@ -60,6 +63,12 @@ const OUTBOX_IDLE = 10 * 60_000;
 const OUTBOX_GIVE_UP = 3 * 24 * 60 * 60_000;
 /** A create that has had no answer for this long was abandoned. */
 const CREATE_ABANDONED = 60_000;
+/**
+ * After a lost create answer, Djomy's list is searched this long for other
+ * transactions of the order (a replaced portal session): Djomy closes an
+ * unused gateway session within about an hour.
+ */
+const SWEEP_LOST_CREATES_FOR = 2 * 60 * 60_000;
 /** A lane does not start once the run is this old: the next run, in 5 minutes, goes on. */
 const RUN_DEADLINE_MS = 20_000;
 const DAY = 24 * 60 * 60_000;
@@ -119,10 +128,11 @@ async function resendOutbox(deps: PaymentDeps, now: number, report: ReconcileRep
   report.notifyQueued = notify.length;
 }
 
-async function settleCreations(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
-  const pending = await listPaymentsWithoutTransaction(deps.db, {
+async function sweepCreations(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
+  const pending = await listPaymentsToSweep(deps.db, {
     idleSince: now - CRON_VERIFY_IDLE,
     createdBefore: now - CREATE_ABANDONED,
+    lostSince: now - SWEEP_LOST_CREATES_FOR,
     limit: CRON_LIMITS.creation,
   });
   if (pending.length === 0) return;
@@ -134,24 +144,31 @@ async function settleCreations(deps: PaymentDeps, now: number, report: Reconcile
     },
   );
   report.listPages = search?.pages ?? 0;
-  const untouched: string[] = [];
+  const found = [...(search?.found.values() ?? [])].flat();
+  const known = found.length > 0 ? await knownTransactions(deps.db, found) : new Set<string>();
+  const swept: string[] = [];
   for (const payment of pending) {
-    const transactionId = search?.found.get(payment.id);
-    if (transactionId && report.adopted < CRON_LIMITS.adoptions) {
-      const adopted = await adoptFound(deps, payment, transactionId, 'cron').catch((error: unknown) => {
-        deps.log.warn('cron could not adopt a transaction', {
+    const unknown = (search?.found.get(payment.id) ?? []).filter((id) => !known.has(id));
+    let settled = true;
+    for (const transactionId of unknown) {
+      if (report.adopted >= CRON_LIMITS.adoptions) {
+        settled = false;
+        break;
+      }
+      // Asked of the status endpoint, then recorded on the order (adopted if it has none).
+      const recorded = await verifyTransaction(deps, transactionId, 'cron').catch((error: unknown) => {
+        deps.log.warn('cron could not record a transaction', {
           paymentId: payment.id,
           error: describeError(error),
         });
         return null;
       });
-      if (adopted) {
-        report.adopted++;
-        continue;
-      }
+      if (recorded) report.adopted++;
+      else settled = false;
     }
     // Closed only when the list surely shows Djomy never created it (a failed search proves nothing).
-    const neverCreated = search !== null && !transactionId && search.covered.has(payment.id);
+    const neverCreated =
+      search !== null && !payment.transactionId && unknown.length === 0 && search.covered.has(payment.id);
     if (neverCreated && now > payment.expiresAt && report.closed < CRON_LIMITS.closes) {
       const close = closeInLedger(payment, 'never_created_at_djomy');
       if (
@@ -159,12 +176,11 @@ async function settleCreations(deps: PaymentDeps, now: number, report: Reconcile
         (await commitTransition(deps, payment, close, { source: 'cron', now, verified: false }))
       ) {
         report.closed++;
-        continue;
       }
     }
-    untouched.push(payment.id);
+    if (settled) swept.push(payment.id);
   }
-  await markPaymentsChecked(deps.db, untouched, now);
+  await markPaymentsSwept(deps.db, swept, now);
 }
 
 async function purgeExpiredData(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
@@ -195,7 +211,7 @@ export async function reconcile(deps: PaymentDeps): Promise<ReconcileReport> {
   const lanes: [string, (deps: PaymentDeps, now: number, report: ReconcileReport) => Promise<void>][] = [
     ['follow', followTransactions],
     ['outbox', resendOutbox],
-    ['creation', settleCreations],
+    ['sweep', sweepCreations],
     ['retention', purgeExpiredData],
   ];
   for (const [name, lane] of lanes) {

@@ -17,8 +17,8 @@ const DAY = 86_400_000;
 const CLOCK_SKEW = 5 * 60_000;
 
 export interface ListSearch {
-  /** Our payment id → the Djomy transaction found for it. */
-  found: Map<string, string>;
+  /** Our payment id → the Djomy transactions found for it, newest first. */
+  found: Map<string, string[]>;
   /** Payments whose creation time the search reached: not found there means Djomy did not create them. */
   covered: Set<string>;
   /** List pages read (each one Djomy call). */
@@ -55,12 +55,16 @@ export async function searchDjomyList(
     last = result.last;
     for (const item of result.items) {
       const reference = item.merchantPaymentReference ?? '';
-      if (wanted.has(reference) && !search.found.has(reference))
-        search.found.set(reference, item.transactionId);
+      if (wanted.has(reference)) {
+        const found = search.found.get(reference) ?? [];
+        if (!found.includes(item.transactionId)) found.push(item.transactionId);
+        search.found.set(reference, found);
+      }
       const at = item.createdAt ? Date.parse(item.createdAt) : Number.NaN;
       if (Number.isFinite(at)) reachedBefore = Math.min(reachedBefore, at);
     }
-    if (search.found.size === wanted.size) break;
+    // Every payment's creation time reached: older pages cannot hold their transactions.
+    if (payments.every((p) => reachedBefore < p.createdAt - CLOCK_SKEW)) break;
   }
   for (const payment of payments) {
     if (last || reachedBefore < payment.createdAt - CLOCK_SKEW) search.covered.add(payment.id);
@@ -79,7 +83,7 @@ export async function lookForCreation(
   source: EventSource,
 ): Promise<Payment | null> {
   const { found } = await searchDjomyList(deps, [payment], { maxPages: 3 });
-  const transactionId = found.get(payment.id);
+  const transactionId = found.get(payment.id)?.at(-1);
   if (!transactionId || !deps.djomy) return null;
   return adoptFound(deps, payment, transactionId, source);
 }

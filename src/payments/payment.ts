@@ -65,6 +65,8 @@ export interface Payment {
   otpAttempts: number;
   /** When the payment became paid. */
   paidAt: number | null;
+  /** When a create's answer was first lost: Djomy may hold a transaction we never heard of. */
+  lostCreateAt: number | null;
   expiresAt: number;
   createdAt: number;
   updatedAt: number;
@@ -132,6 +134,7 @@ export function newPayment(fields: NewPaymentFields): Payment {
     verifiedAt: null,
     otpAttempts: 0,
     paidAt: null,
+    lostCreateAt: null,
     updatedAt: fields.createdAt,
     ...fields,
   };

@@ -61,6 +61,7 @@ interface PaymentRow {
   verified_at: number | null;
   otp_attempts: number;
   paid_at: number | null;
+  lost_create_at: number | null;
   expires_at: number;
   created_at: number;
   updated_at: number;
@@ -103,6 +104,7 @@ function toPayment(row: PaymentRow): Payment {
     verifiedAt: row.verified_at,
     otpAttempts: row.otp_attempts,
     paidAt: row.paid_at,
+    lostCreateAt: row.lost_create_at,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -350,6 +352,7 @@ export async function applyTransition(
          fees = coalesce(?8, fees), djomy_currency = coalesce(?9, djomy_currency),
          close_reason = CASE WHEN ?10 THEN ?11 ELSE close_reason END,
          create_error = CASE WHEN ?12 THEN ?13 ELSE create_error END,
+         lost_create_at = CASE WHEN ?19 THEN coalesce(lost_create_at, ?17) ELSE lost_create_at END,
          transaction_id = coalesce(?14, transaction_id),
          next_url = CASE WHEN ?14 IS NULL THEN next_url
                          ELSE coalesce(?15, (SELECT next_url FROM payment_transactions WHERE transaction_id = ?14)) END,
@@ -379,6 +382,7 @@ export async function applyTransition(
       options.verified ? 1 : 0,
       now,
       guard,
+      change.createError?.outcomeUnknown ? 1 : 0,
     );
   const statements: D1PreparedStatement[] = [];
   // First, so that the payment's next_url can be read from it in the same batch.
@@ -538,39 +542,64 @@ export async function listTransactionsToFollow(
 
 /** Stamps transactions whose verify job was just queued, so the next run takes others. */
 export async function markTransactionsQueued(db: D1Database, ids: string[], now: number): Promise<void> {
-  await stampMany(db, 'payment_transactions', 'transaction_id', ids, now);
+  await stampMany(db, 'payment_transactions', 'transaction_id', 'verified_at', ids, now);
 }
 
 /**
- * The cron's creation lane: open payments with no Djomy transaction (the
- * create's outcome is unknown, or the isolate died mid-call), created before
- * `createdBefore`, not looked for since `idleSince`, least recently first.
+ * The cron's sweep lane: payments whose Djomy transactions may be unknown to
+ * us — still without one (the create's answer was lost, or the isolate died
+ * mid-call), or whose create answer was lost since `lostSince` (a replaced
+ * portal session may exist) — created before `createdBefore`, not swept since
+ * `idleSince`, least recently swept first.
  */
-export async function listPaymentsWithoutTransaction(
+export async function listPaymentsToSweep(
   db: D1Database,
-  { idleSince, createdBefore, limit }: { idleSince: number; createdBefore: number; limit: number },
+  {
+    idleSince,
+    createdBefore,
+    lostSince,
+    limit,
+  }: { idleSince: number; createdBefore: number; lostSince: number; limit: number },
 ): Promise<Payment[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM payments
-       WHERE transaction_id IS NULL AND status IN ${OPEN_SQL}
-         AND coalesce(verified_at, 0) < ?1 AND created_at < ?2
-       ORDER BY coalesce(verified_at, 0), created_at LIMIT ?3`,
+       WHERE ((transaction_id IS NULL AND status IN ${OPEN_SQL}) OR lost_create_at > ?3)
+         AND (transaction_id IS NULL OR lost_create_at IS NOT NULL)
+         AND coalesce(swept_at, 0) < ?1 AND created_at < ?2
+       ORDER BY coalesce(swept_at, 0), created_at LIMIT ?4`,
     )
-    .bind(idleSince, createdBefore, limit)
+    .bind(idleSince, createdBefore, lostSince, limit)
     .all<PaymentRow>();
   return results.map(toPayment);
 }
 
-/** Stamps payments just looked for (or queued), so the next run takes others. */
-export async function markPaymentsChecked(db: D1Database, ids: string[], now: number): Promise<void> {
-  await stampMany(db, 'payments', 'id', ids, now);
+/** Which of `transactionIds` are already on record. */
+export async function knownTransactions(db: D1Database, transactionIds: string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (let i = 0; i < transactionIds.length; i += 99) {
+    const chunk = transactionIds.slice(i, i + 99);
+    const { results } = await db
+      .prepare(
+        `SELECT transaction_id FROM payment_transactions WHERE transaction_id IN (${chunk.map((_, j) => `?${j + 1}`).join(', ')})`,
+      )
+      .bind(...chunk)
+      .all<{ transaction_id: string }>();
+    for (const row of results) known.add(row.transaction_id);
+  }
+  return known;
+}
+
+/** Stamps payments just swept, so the next run takes others. */
+export async function markPaymentsSwept(db: D1Database, ids: string[], now: number): Promise<void> {
+  await stampMany(db, 'payments', 'id', 'swept_at', ids, now);
 }
 
 async function stampMany(
   db: D1Database,
   table: 'payments' | 'payment_transactions',
   key: 'id' | 'transaction_id',
+  column: 'verified_at' | 'swept_at',
   ids: string[],
   now: number,
 ): Promise<void> {
@@ -581,7 +610,7 @@ async function stampMany(
     statements.push(
       db
         .prepare(
-          `UPDATE ${table} SET verified_at = ?1 WHERE ${key} IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`,
+          `UPDATE ${table} SET ${column} = ?1 WHERE ${key} IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`,
         )
         .bind(now, ...chunk),
     );

@@ -6,7 +6,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ledger, simPaymentOf, stack } from './support/api.ts';
+import { ledger, simControl, simPaymentOf, stack } from './support/api.ts';
 import { launchBrowser, openTab, paymentIdFromUrl, screenshot } from './support/browser.ts';
 import { fillCart, pay, paymentInProgress, resultState, waitForDemoPage } from './support/demo.ts';
 
@@ -96,4 +96,41 @@ describe('demo shop, direct flow (payer approves from the phone)', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a create whose answer is lost, Djomy’s list unreachable: the payer is told not to pay again, and the page follows once Djomy confirms', async () => {
+    // 620000004 makes the simulator process the create and lose its answer; the list lookup fails too.
+    await simControl('PUT', '/faults', { rules: [{ endpoint: 'listPayments', kind: '503', rate: 1 }] });
+    const { page, context, errors } = await openTab(browser);
+    try {
+      await fillCart(page, { tasse: 1 });
+      await pay(page, { phone: '620000004', method: 'SOUTRA_MONEY' });
+      const notice = page.getByTestId('step-outcome-unknown');
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.textContent()).toContain('Ne payez pas une seconde fois');
+      await screenshot(page, 'direct-7-outcome-unknown');
+      const id = await paymentInProgress(page);
+      expect(
+        (await simControl<{ references: Record<string, { count: number }> }>('GET', '/references'))
+          .references[id],
+      ).toMatchObject({ count: 1 });
+
+      // Djomy's list answers again; the payer approves the prompt the lost create had sent.
+      await simControl('DELETE', '/faults');
+      const { transactionId } = await simPaymentOf(id);
+      const phone = await context.newPage();
+      await phone.goto(`${stack.simUrl}/__sim/phone`);
+      await phone.getByTestId(`phone-approve-${transactionId}`).click();
+      await waitForDemoPage(page, 'success');
+      await resultState(page, 'paid');
+      expect((await ledger(id)).payment).toMatchObject({ status: 'SUCCESS', paid: true, transactionId });
+      expect(
+        (await simControl<{ references: Record<string, { count: number }> }>('GET', '/references'))
+          .references[id],
+      ).toMatchObject({ count: 1 });
+      expect(errors).toEqual([]);
+    } finally {
+      await simControl('DELETE', '/faults');
+      await context.close();
+    }
+  }, 90_000);
 });

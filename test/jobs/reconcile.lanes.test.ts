@@ -38,7 +38,7 @@ async function seedLostCreates(count: number, minutesAgo: number): Promise<void>
 
 async function stampedBacklog(): Promise<number> {
   const row = await env.DB.prepare(
-    "SELECT count(*) AS n FROM payments WHERE id LIKE 'pay_backlog%' AND verified_at IS NOT NULL",
+    "SELECT count(*) AS n FROM payments WHERE id LIKE 'pay_backlog%' AND swept_at IS NOT NULL",
   ).first<{ n: number }>();
   return row?.n ?? 0;
 }

@@ -7,6 +7,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeps } from '../../src/deps.ts';
+import { reconcile } from '../../src/jobs/reconcile.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { verifyTransaction } from '../../src/payments/verify-payment.ts';
 import { djomy, djomyToken, sim } from '../support/sim.ts';
@@ -220,6 +221,42 @@ describe('a gateway create whose answer is lost', () => {
       .bind(paymentId)
       .first<{ n: number }>();
     expect(recorded?.n).toBe(2);
+  });
+});
+
+describe('the cron finds what no webhook told', () => {
+  it('a lost portal session whose webhooks never came is found in Djomy’s list, recorded on its order and followed until it pays', async () => {
+    await sim.faults({ hangMs: 1500, rules: [timeoutOnce('createGateway')] });
+    const init = {
+      method: 'POST',
+      json: gatewayOrder({ reference: 'swept' }),
+      headers: { 'idempotency-key': 'swept-1' },
+    };
+    const { paymentId } = await (await call('/api/payments', init)).json<{ paymentId: string }>();
+    const [lost] = await atDjomyFor(paymentId);
+    const retried = await call('/api/payments', init);
+    expect(retried.status).toBe(201);
+    expect((await ledgerOf(paymentId)).transactions).toHaveLength(1);
+
+    const cronAt = (minutesLater: number) =>
+      reconcile({
+        ...buildDeps(env, createLogger({ test: 'sweep' })),
+        now: () => Date.now() + minutesLater * 60_000,
+      });
+    await cronAt(5);
+    const { transactions } = await ledgerOf(paymentId);
+    expect(transactions.map((t: { transactionId: string }) => t.transactionId)).toContain(
+      lost?.transactionId,
+    );
+
+    // The payer somehow paid on the lost session: the cron's follow lane finds it.
+    await sim.complete(lost?.transactionId as string, 'SUCCESS');
+    await cronAt(10);
+    const paid = await waitFor(async () => {
+      const { payment } = await ledgerOf(paymentId);
+      return payment.paid ? payment : null;
+    }, 10_000);
+    expect(paid).toMatchObject({ status: 'SUCCESS', transactionId: lost?.transactionId });
   });
 });
 

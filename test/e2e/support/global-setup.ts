@@ -30,6 +30,7 @@ export async function setup(project: TestProject): Promise<void> {
     workerPort: 8797,
     simPort: 8798,
     persistTo: STATE,
+    exampleSettings: true,
     workerVars: { DJOMY_TIMEOUT_MS: '3000' },
   });
   project.provide('stack', {
