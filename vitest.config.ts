@@ -36,6 +36,9 @@ export default defineConfig({
               bindings: {
                 ...pinnedSettings,
                 TEST_MIGRATIONS: migrations,
+                // Knobs of the chaos and fuzz tests, from the shell (workerd has no process.env).
+                CHAOS_SEEDS: process.env.CHAOS_SEEDS ?? process.env.CHAOS_SEED ?? '',
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
                 DJOMY_BASE_URL: `http://${TEST_HOSTS.djomy}`,
                 PUBLIC_URL: `http://${TEST_HOSTS.edge}`,
                 ALLOWED_ORIGINS: `https://${TEST_HOSTS.shop},http://${TEST_HOSTS.shopDev}`,

@@ -8,6 +8,10 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** `CHAOS_SEEDS=1,2` (or `CHAOS_SEED=1`) in the shell: the seeds of the chaos test. */
+      CHAOS_SEEDS: string;
+      /** `FUZZ_RUNS=n` in the shell: runs per property of the fuzz tests. */
+      FUZZ_RUNS: string;
     }
     interface GlobalProps {
       mainModule: typeof WorkerModule;

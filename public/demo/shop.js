@@ -241,8 +241,10 @@ function otpStep({ payment, error }, submit) {
 }
 
 function renderStep(step) {
-  const payment = step.payment;
-  const vars = payment
+  // A lost create answer names the payment only by id: the shop follows it like any other.
+  const payment =
+    step.payment ?? (step.paymentId ? { id: step.paymentId, flow: 'direct', status: 'CREATED' } : undefined);
+  const vars = step.payment
     ? { amount: money(payment.amount, payment.currency), method: methodName(payment.paymentMethod) }
     : {};
   let content;

@@ -11,7 +11,7 @@ import { TEST_CREDENTIALS } from '../support/constants.ts';
 import { sim } from '../support/sim.ts';
 import { call, gatewayOrder, json, seedCatalog, transactionOf } from '../support/worker.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+const RUNS = Number(env.FUZZ_RUNS || 1500);
 const secret = TEST_CREDENTIALS.clientSecret;
 let transactionId = '';
 
