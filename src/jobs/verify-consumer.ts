@@ -1,10 +1,15 @@
 /**
- * The `verify` queue consumer (SPEC §5). Each message is handled on its own:
- * one bad message never retries the batch.
+ * The `verify` queue consumer. Each message is handled on its own: one bad
+ * message never retries the batch.
  *
- * - Terminal payments are not checked again, except on a refund event.
+ * - A job names one of our payments (its current transaction) or any Djomy
+ *   transaction (webhooks, the cron): a transaction of another order's is
+ *   recorded on it (docs/money-safety.md).
+ * - Closed transactions are not asked again, except on an event that says
+ *   something new (a refund of a success, a success after an unpaid close).
  * - Open payments on the young-payment schedule are re-queued with growing
- *   delays; after the schedule the cron takes over.
+ *   delays; after the schedule the cron takes over. A payment whose create
+ *   answer was lost is looked for in Djomy's list on the same schedule.
  * - Djomy faults retry with exponential backoff; what exhausts the retries
  *   goes to the dead-letter queue. A configuration problem (credentials, edge
  *   refusal of the Worker's IP or partner domain) is recorded and not retried:
