@@ -44,6 +44,7 @@ export function buildDeps(env: Env, log: Logger, ctx?: Pick<ExecutionContext, 'w
     verifyQueue: env.VERIFY_QUEUE,
     notifyQueue: env.NOTIFY_QUEUE,
     log,
+    fetch: (input, init) => fetch(input, init),
     now: Date.now,
     defer: (task) => (ctx ? ctx.waitUntil(task) : void task),
   };

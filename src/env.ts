@@ -9,7 +9,7 @@ import { COUNTRIES, type Country } from './djomy/phone.ts';
 import { DIRECT_METHODS } from './djomy/schemas.ts';
 import { isLoopback, isSecureOrLoopback } from './lib/urls.ts';
 import { decodeWebhookSecret } from './notify/standard-webhooks.ts';
-import type { NotifyJob, VerifyJob } from './payments/messages.ts';
+import type { NotifyJob, VerifyJob } from './payments/model/messages.ts';
 
 export interface Env {
   /** D1: the ledger (payments, events, products, links, webhook events, outbox, dead letters). */

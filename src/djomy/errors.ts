@@ -20,6 +20,8 @@ export type DjomyErrorKind =
   | 'bad_response'
   /** No answer in time. For a POST the outcome at Djomy is unknown. */
   | 'timeout'
+  /** The Djomy settings are missing or malformed: nothing was sent. */
+  | 'not_configured'
   /** The connection failed before any answer. */
   | 'network';
 
@@ -67,7 +69,7 @@ export class DjomyError extends Error {
 
   /** The operator must change a setting (credentials, partner domain, egress IP) before this can work. */
   get configuration(): boolean {
-    return this.kind === 'unauthorized' || this.kind === 'edge_refused';
+    return this.kind === 'unauthorized' || this.kind === 'edge_refused' || this.kind === 'not_configured';
   }
 
   /**

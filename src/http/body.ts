@@ -6,7 +6,8 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { type FieldError, Problem, problems } from './problem.ts';
+import type { FieldError } from '../lib/field-error.ts';
+import { Problem, problems } from './problem.ts';
 
 // zod/mini ships without messages ("Invalid input" for everything); the
 // English locale costs ~3 KiB gzip and makes every 400 say what is wrong.

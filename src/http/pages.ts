@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { toBase64 } from '../lib/crypto.ts';
-import type { PublicPayment } from '../payments/payment.ts';
+import type { PublicPayment } from '../payments/model/payment.ts';
 
 type Page = HtmlEscapedString | Promise<HtmlEscapedString>;
 

@@ -1,12 +1,10 @@
 /**
  * RFC 9457 problem details: the one shape of every error this Worker
- * answers (SPEC §3). `type` points at the problem's section of `/docs`.
+ * answers. `type` points at the problem's section of `/docs`.
  */
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { DjomyError } from '../djomy/errors.ts';
+import type { FieldError } from '../lib/field-error.ts';
 
 /** Every problem type this Worker answers, documented at `/docs#problem-<slug>`. */
 export const PROBLEM_TYPES = {
@@ -107,3 +105,49 @@ export const problems = {
       headers: { 'Retry-After': '60' },
     }),
 };
+
+/** The settings Djomy needs; a 503 for a missing one names those `/healthz` reports. */
+export const DJOMY_SETTINGS: ReadonlySet<string> = new Set([
+  'DJOMY_BASE_URL',
+  'DJOMY_CLIENT_ID',
+  'DJOMY_CLIENT_SECRET',
+  'PUBLIC_URL',
+]);
+
+/**
+ * A Djomy fault as a problem: not configured, or Djomy refusing this Worker
+ * (credentials, its edge) → 503; Djomy unreachable or answering nonsense → 502.
+ * `missing` names the settings at fault when Djomy is not configured.
+ *
+ * @example throw djomyProblem(error, { paymentId: payment.id })
+ */
+export function djomyProblem(
+  error: DjomyError,
+  { paymentId, missing = [] }: { paymentId?: string; missing?: string[] } = {},
+): Problem {
+  const extensions = paymentId ? { paymentId } : undefined;
+  if (error.kind === 'not_configured') {
+    return problems.misconfigured(missing.length > 0 ? missing : [...DJOMY_SETTINGS]);
+  }
+  if (error.configuration) {
+    return new Problem({
+      status: 503,
+      slug: 'djomy-configuration',
+      title: 'Djomy refused this service',
+      detail:
+        error.kind === 'edge_refused'
+          ? "Djomy's edge refused this Worker (IP or partner domain not allowed). See GET /api/admin/diagnostics."
+          : 'Djomy refused the credentials. See GET /api/admin/diagnostics.',
+      extensions,
+      headers: { 'Retry-After': '60' },
+    });
+  }
+  return new Problem({
+    status: 502,
+    slug: 'djomy-unavailable',
+    title: 'Djomy is unavailable',
+    detail: 'Djomy did not answer properly. Retry with the same Idempotency-Key.',
+    extensions,
+    headers: { 'Retry-After': '5' },
+  });
+}

@@ -1,169 +1,15 @@
 /**
- * The `verify` queue consumer. Each message is handled on its own: one bad
- * message never retries the batch.
- *
- * - A job names one of our payments (its current transaction) or any Djomy
- *   transaction (webhooks, the cron): a transaction of another order's is
- *   recorded on it (docs/money-safety.md).
- * - Closed transactions are not asked again, except on an event that says
- *   something new (a refund of a success, a success after an unpaid close).
- * - Open payments on the young-payment schedule are re-queued with growing
- *   delays; after the schedule the cron takes over. A payment whose create
- *   answer was lost is looked for in Djomy's list on the same schedule.
- * - Djomy faults retry with exponential backoff; what exhausts the retries
- *   goes to the dead-letter queue. A configuration problem (credentials, edge
- *   refusal of the Worker's IP or partner domain) is recorded and not retried:
- *   repeating cannot help, and the cron will try again once it is fixed.
- * - A job from the cron closes, in our ledger, a payment Djomy still reports
- *   open long after its expiry.
+ * The `verify` queue consumer: parses each message, runs it as a verify job
+ * (src/payments/verify-job.ts) and acks or retries it. Each message is
+ * handled on its own: one bad message never retries the batch. Djomy faults
+ * retry with exponential backoff; what exhausts the retries goes to the
+ * dead-letter queue.
  */
-import { DjomyError } from '../djomy/errors.ts';
-import { describeError } from '../lib/log.ts';
-import { commitTransition } from '../payments/commit-transition.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
-import { lookForCreation } from '../payments/find-creation.ts';
-import { CLOSE_AFTER_EXPIRY, YOUNG_VERIFY_DELAYS_SECONDS } from '../payments/lifetimes.ts';
-import { VerifyJob } from '../payments/messages.ts';
-import type { Payment, PaymentTransaction } from '../payments/payment.ts';
-import { closedByLedger, closeInLedger, isTerminal, isTerminalText } from '../payments/status.ts';
-import {
-  applyAnswer,
-  NotAtDjomyError,
-  verifyPayment,
-  verifyTransaction,
-} from '../payments/verify-payment.ts';
+import { VerifyJob } from '../payments/model/messages.ts';
+import { runVerifyJob } from '../payments/verify-job.ts';
 import { recordDeadLetter } from '../store/dead-letters.ts';
-import { getPayment, getTransaction, recordVerifyError } from '../store/payments.ts';
 import { retryDelaySeconds } from './backoff.ts';
-
-const OPEN_EVENTS = new Set(['payment.created', 'payment.redirected', 'payment.pending']);
-/** An open-status webhook right after a check tells us nothing new. */
-const RECENT_CHECK_MS = 15_000;
-/** A create with no outcome for this long was abandoned mid-call. */
-const CREATE_ABANDONED_MS = 60_000;
-
-/** Whether a job about one of our payments (its current transaction) is worth a Djomy call. */
-export function needsDjomyCall(payment: Payment, job: VerifyJob, now: number): boolean {
-  if (isTerminal(payment.status) && !closedByLedger(payment)) {
-    return payment.status === 'SUCCESS' && job.hint === 'payment.refunded';
-  }
-  const sinceCheck = payment.verifiedAt === null ? Number.POSITIVE_INFINITY : now - payment.verifiedAt;
-  if (job.source === 'webhook' && job.hint && OPEN_EVENTS.has(job.hint)) return sinceCheck > RECENT_CHECK_MS;
-  if (job.chain) {
-    const delay = YOUNG_VERIFY_DELAYS_SECONDS[job.round ?? 0] ?? YOUNG_VERIFY_DELAYS_SECONDS[0];
-    return sinceCheck > (delay * 1000) / 2;
-  }
-  return true;
-}
-
-/**
- * Whether a job about one Djomy transaction is worth a call. A transaction
- * Djomy closed is asked again only when an event says something new about
- * it: a refund of a success, or a success after an unpaid close.
- */
-export function transactionNeedsCall(transaction: PaymentTransaction, job: VerifyJob, now: number): boolean {
-  if (transaction.verifiedAt === null) return true;
-  if (isTerminalText(transaction.status)) {
-    if (transaction.status === 'SUCCESS') return job.hint === 'payment.refunded';
-    if (transaction.status === 'REFUNDED') return false;
-    return job.hint === 'payment.success';
-  }
-  if (job.source === 'webhook' && job.hint && OPEN_EVENTS.has(job.hint))
-    return now - transaction.verifiedAt > RECENT_CHECK_MS;
-  return true;
-}
-
-/** A cron job closes, in our ledger, an order Djomy still reports open long after its expiry. */
-async function closeIfOverdue(deps: PaymentDeps, payment: Payment, now: number): Promise<void> {
-  if (isTerminal(payment.status) || now <= payment.expiresAt + CLOSE_AFTER_EXPIRY) return;
-  const close = closeInLedger(payment, 'open_at_djomy_long_after_expiry');
-  if (close.change) await commitTransition(deps, payment, close, { source: 'cron', now, verified: false });
-}
-
-async function runTransactionJob(deps: PaymentDeps, job: VerifyJob, transactionId: string): Promise<void> {
-  const known = await getTransaction(deps.db, transactionId);
-  if (!known) {
-    const outcome = await verifyTransaction(deps, transactionId, job.source);
-    if (!outcome) deps.log.warn('Djomy does not know this transaction', { transactionId });
-    return;
-  }
-  const now = deps.now();
-  let payment = known.payment;
-  if (transactionNeedsCall(known.transaction, job, now)) {
-    try {
-      const answer = await (deps.djomy ?? missingDjomy()).getPaymentStatus(transactionId);
-      payment = (await applyAnswer(deps, payment, answer, job.source)).payment;
-    } catch (error) {
-      await recordVerifyError(deps.db, payment.id, describeError(error)).catch(() => undefined);
-      throw error;
-    }
-  }
-  if (job.source === 'cron' && payment.transactionId === transactionId)
-    await closeIfOverdue(deps, payment, now);
-}
-
-async function runPaymentJob(deps: PaymentDeps, job: VerifyJob, paymentId: string): Promise<void> {
-  let payment = await getPayment(deps.db, paymentId);
-  if (!payment) return deps.log.warn('verify job for an unknown payment', { paymentId });
-  const now = deps.now();
-  if (!payment.transactionId) {
-    // Djomy's answer to the create was lost: keep looking in its list while the payment is young.
-    const unknown =
-      payment.createError?.outcomeUnknown ||
-      (!payment.createError && now - payment.updatedAt > CREATE_ABANDONED_MS);
-    if (!unknown || isTerminal(payment.status)) return;
-    const found = await lookForCreation(deps, payment, job.source);
-    if (found) payment = found;
-    else return requeue(deps, job, payment);
-  } else if (needsDjomyCall(payment, job, now)) {
-    try {
-      payment = (await verifyPayment(deps, payment, job.source)).payment;
-    } catch (error) {
-      if (!(error instanceof NotAtDjomyError)) {
-        await recordVerifyError(deps.db, payment.id, describeError(error)).catch(() => undefined);
-        throw error;
-      }
-    }
-  }
-  if (job.source === 'cron') return closeIfOverdue(deps, payment, now);
-  await requeue(deps, job, payment);
-}
-
-/** The next check of the young-payment schedule, while the payment is open. */
-async function requeue(deps: PaymentDeps, job: VerifyJob, payment: Payment): Promise<void> {
-  const round = (job.round ?? 0) + 1;
-  if (job.chain && !isTerminal(payment.status) && round < YOUNG_VERIFY_DELAYS_SECONDS.length) {
-    await deps.verifyQueue.send(
-      { ...job, round },
-      { delaySeconds: YOUNG_VERIFY_DELAYS_SECONDS[round] as number },
-    );
-  }
-}
-
-function missingDjomy(): never {
-  throw new DjomyError({
-    kind: 'unauthorized',
-    operation: 'configuration',
-    detail: 'Djomy settings missing',
-  });
-}
-
-async function runVerifyJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
-  if (job.transactionId) return runTransactionJob(deps, job, job.transactionId);
-  return runPaymentJob(deps, job, job.paymentId as string);
-}
-
-/**
- * A business call refused twice with 401 although `/v1/auth` had just issued
- * a fresh token: a token that expired in flight, not wrong credentials (those
- * fail on `/v1/auth` itself). Worth a later retry with backoff; if it lasts,
- * the message's retries run out and it lands in the dead-letter queue.
- */
-function tokenRace(error: DjomyError): boolean {
-  return (
-    error.kind === 'unauthorized' && error.operation !== 'authenticate' && error.operation !== 'configuration'
-  );
-}
 
 /**
  * Handles one message and acks or retries it; never throws.
@@ -194,30 +40,12 @@ export async function handleVerifyMessage(deps: PaymentDeps, message: Message<un
     paymentId: job.paymentId,
     transactionId: job.transactionId,
   });
-  try {
-    await runVerifyJob({ ...deps, log }, job);
-    message.ack();
-  } catch (error) {
-    if (error instanceof DjomyError && !error.transient && !tokenRace(error)) {
-      // Repeating cannot help: a configuration problem, or Djomy refusing the question.
-      const kind = error.configuration ? `configuration:${error.kind}` : `djomy:${error.kind}`;
-      log.error('verify cannot proceed', { kind: error.kind, status: error.status });
-      await recordDeadLetter(
-        deps.db,
-        {
-          queue: 'djomy-verify',
-          kind,
-          paymentId: job.paymentId ?? null,
-          body: job,
-          error: error.message,
-          attempts: message.attempts,
-        },
-        deps.now(),
-      ).catch(() => undefined);
-      message.ack();
-      return;
-    }
-    log.warn('verify failed; retrying', { error: describeError(error), attempts: message.attempts });
+  const outcome = await runVerifyJob({ ...deps, log }, job, message.attempts);
+  if (outcome.kind === 'retry') {
+    log.warn('verify failed; retrying', { error: outcome.reason, attempts: message.attempts });
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    return;
   }
+  if (outcome.kind === 'given_up') log.error('verify cannot proceed', { kind: outcome.reason });
+  message.ack();
 }

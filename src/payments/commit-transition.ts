@@ -7,10 +7,10 @@
 import type { TransactionNews } from '../store/payments.ts';
 import { applyTransition } from '../store/payments.ts';
 import type { PaymentDeps } from './deps.ts';
-import { draftMerchantEvents } from './merchant-event.ts';
-import type { EventSource } from './messages.ts';
-import type { Payment } from './payment.ts';
-import { afterTransition, type Change } from './status.ts';
+import { draftMerchantEvents } from './model/merchant-event.ts';
+import type { EventSource } from './model/messages.ts';
+import type { Payment } from './model/payment.ts';
+import { afterTransition, type Change } from './model/status.ts';
 
 export interface CommitOptions {
   source: EventSource;

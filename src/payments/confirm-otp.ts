@@ -6,10 +6,10 @@
 import { DjomyError } from '../djomy/errors.ts';
 import { claimOtpAttempt } from '../store/payments.ts';
 import { commitTransition } from './commit-transition.ts';
-import type { PaymentDeps } from './deps.ts';
-import { MAX_OTP_ATTEMPTS } from './lifetimes.ts';
-import type { Payment } from './payment.ts';
-import { isTerminal, judgeHint } from './status.ts';
+import { djomyOf, type PaymentDeps, queueVerify } from './deps.ts';
+import { MAX_OTP_ATTEMPTS, OTP_VERIFY_DELAY_SECONDS } from './model/lifetimes.ts';
+import type { Payment } from './model/payment.ts';
+import { isTerminal, judgeHint } from './model/status.ts';
 import { verifyPayment } from './verify-payment.ts';
 
 export type OtpOutcome =
@@ -24,24 +24,23 @@ export type OtpOutcome =
  * @example const outcome = await confirmOtp(deps, payment, '1234')
  */
 export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: string): Promise<OtpOutcome> {
+  const djomy = djomyOf(deps);
   if (payment.flow !== 'direct') return { kind: 'conflict', reason: 'only direct payments take an OTP' };
   if (isTerminal(payment.status))
     return { kind: 'conflict', reason: `the payment is already ${payment.status}` };
   if (!payment.transactionId) return { kind: 'conflict', reason: 'the payment was not created at Djomy' };
-  if (!deps.djomy)
-    return { kind: 'failed', error: new DjomyError({ kind: 'unauthorized', operation: 'configuration' }) };
   // Counted before the call: a code whose answer is lost may still have reached Djomy.
   if (!(await claimOtpAttempt(deps.db, payment.id, MAX_OTP_ATTEMPTS))) return { kind: 'exhausted' };
   let hint: string;
   try {
-    hint = (await deps.djomy.confirmOtp(payment.transactionId, otp)).status;
+    hint = (await djomy.confirmOtp(payment.transactionId, otp)).status;
   } catch (error) {
     if (!(error instanceof DjomyError)) throw error;
     if (error.kind === 'refused' || error.kind === 'not_found') {
       return { kind: 'refused', message: error.detail ?? 'Djomy refused the code' };
     }
     // Djomy may have taken the code: the payer is not asked for it again blindly, and a verify follows.
-    queueVerify(deps, payment);
+    queueVerify(deps, { type: 'verify', paymentId: payment.id, source: 'otp' }, OTP_VERIFY_DELAY_SECONDS);
     return { kind: 'failed', error };
   }
   let current = payment;
@@ -63,16 +62,7 @@ export async function confirmOtp(deps: PaymentDeps, payment: Payment, otp: strin
   } catch (error) {
     deps.log.warn('verify after OTP failed; queued instead', { paymentId: payment.id, error: String(error) });
   }
-  if (!isTerminal(current.status)) queueVerify(deps, payment);
+  if (!isTerminal(current.status))
+    queueVerify(deps, { type: 'verify', paymentId: payment.id, source: 'otp' }, OTP_VERIFY_DELAY_SECONDS);
   return { kind: 'accepted', payment: current };
-}
-
-function queueVerify(deps: PaymentDeps, payment: Payment): void {
-  deps.defer(
-    deps.verifyQueue
-      .send({ type: 'verify', paymentId: payment.id, source: 'otp' }, { delaySeconds: 5 })
-      .catch((error: unknown) =>
-        deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) }),
-      ),
-  );
 }

@@ -20,16 +20,22 @@ import { DjomyError } from '../djomy/errors.ts';
 import type { Country } from '../djomy/phone.ts';
 import type { DirectMethod, GatewayMethod } from '../djomy/schemas.ts';
 import { sha256Hex } from '../lib/crypto.ts';
+import type { FieldError } from '../lib/field-error.ts';
 import { isSafeBrowserUrl } from '../lib/urls.ts';
 import { findIdempotencyKey } from '../store/idempotency.ts';
 import { claimCreation, getPayment, insertPayment, recordVerified } from '../store/payments.ts';
 import { commitTransition } from './commit-transition.ts';
-import type { PaymentDeps } from './deps.ts';
+import { djomyOf, type PaymentDeps, queueVerify } from './deps.ts';
 import { lookForCreation } from './find-creation.ts';
-import { PAYMENT_LIFETIME, PROMPT_WINDOW, YOUNG_VERIFY_DELAYS_SECONDS } from './lifetimes.ts';
-import { type CreateError, type Metadata, newPayment, type Payment } from './payment.ts';
-import { type FieldError, priceOrder } from './pricing.ts';
-import { isTerminal, recordCreateError, recordCreation } from './status.ts';
+import {
+  CREATE_ABANDONED_AFTER,
+  PAYMENT_LIFETIME,
+  PROMPT_WINDOW,
+  YOUNG_VERIFY_DELAYS_SECONDS,
+} from './model/lifetimes.ts';
+import { type CreateError, type Metadata, newPayment, type Payment } from './model/payment.ts';
+import { isTerminal, recordCreateError, recordCreation } from './model/status.ts';
+import { priceOrder } from './pricing.ts';
 
 export interface CreatePaymentCommand {
   flow: 'gateway' | 'direct';
@@ -63,9 +69,6 @@ export type CreateOutcome =
   /** Djomy created the transaction but answered with a URL no browser should follow (or none). */
   | { kind: 'bad_answer'; payment: Payment };
 
-/** A creation with no outcome for this long was abandoned mid-call (the isolate died). */
-const ABANDONED_AFTER_MS = 60_000;
-
 /** The canonical JSON of what the client asked for: same meaning, same fingerprint. */
 function fingerprint(command: CreatePaymentCommand): Promise<string> {
   const { idempotencyKey: _key, publicUrl: _origin, ...request } = command;
@@ -91,6 +94,7 @@ export async function createPayment(
   deps: PaymentDeps,
   command: CreatePaymentCommand,
 ): Promise<CreateOutcome> {
+  djomyOf(deps); // Djomy not configured: nothing is written.
   // Only a request with an Idempotency-Key needs its fingerprint.
   const requestHash = command.idempotencyKey ? await fingerprint(command) : '';
   const priced = await priceOrder(deps.db, deps.config, command);
@@ -164,7 +168,7 @@ async function replay(
     return { kind: 'refused', payment, message: payment.createError.message, fieldErrors: [] };
   }
   if (isTerminal(payment.status)) return { kind: 'conflict', reason: 'closed' };
-  const abandoned = !payment.createError && deps.now() - payment.updatedAt > ABANDONED_AFTER_MS;
+  const abandoned = !payment.createError && deps.now() - payment.updatedAt > CREATE_ABANDONED_AFTER;
   if (!payment.createError && !abandoned) return { kind: 'conflict', reason: 'in_progress' };
   if (payment.flow === 'direct' && (abandoned || payment.createError?.outcomeUnknown)) {
     // Djomy may have prompted the payer: look, never create again.
@@ -203,17 +207,17 @@ async function createAtDjomy(deps: PaymentDeps, payment: Payment, publicUrl: str
   };
   let created: { transactionId: string; status: string | null; redirectUrl: string | null };
   try {
-    if (!deps.djomy) throw new DjomyError({ kind: 'unauthorized', operation: 'configuration' });
+    const djomy = djomyOf(deps);
     created =
       payment.flow === 'gateway'
-        ? await deps.djomy.createGatewayPayment({
+        ? await djomy.createGatewayPayment({
             ...common,
             payerNumber: payment.payerPhone as string,
             ...(payment.allowedMethods
               ? { allowedPaymentMethods: payment.allowedMethods as GatewayMethod[] }
               : {}),
           })
-        : await deps.djomy.createDirectPayment({
+        : await djomy.createDirectPayment({
             ...common,
             paymentMethod: payment.paymentMethod as DirectMethod,
             payerIdentifier: payment.payerPhone as string,
@@ -238,7 +242,7 @@ async function createAtDjomy(deps: PaymentDeps, payment: Payment, publicUrl: str
     });
     return { kind: 'bad_answer', payment: recorded };
   }
-  deps.defer(scheduleVerify(deps, recorded, 'schedule'));
+  scheduleVerify(deps, recorded);
   return { kind: 'created', payment: recorded, replay: false };
 }
 
@@ -319,21 +323,17 @@ async function createFailed(deps: PaymentDeps, payment: Payment, error: DjomyErr
     });
     if (found) return { kind: 'created', payment: found, replay: false };
     // The verify queue keeps looking while the payment is young; the cron after that.
-    deps.defer(scheduleVerify(deps, current, 'schedule'));
+    scheduleVerify(deps, current);
     return { kind: 'outcome_unknown', payment: current };
   }
   return { kind: 'failed', payment: current, error };
 }
 
 /** The first check of the young-payment schedule; the verify consumer continues it. */
-async function scheduleVerify(deps: PaymentDeps, payment: Payment, source: 'schedule'): Promise<void> {
-  await deps.verifyQueue
-    .send(
-      { type: 'verify', paymentId: payment.id, source, chain: true, round: 0 },
-      { delaySeconds: YOUNG_VERIFY_DELAYS_SECONDS[0] },
-    )
-    .catch((error: unknown) => {
-      // Not fatal: webhooks, polls and the cron still verify it.
-      deps.log.warn('verify enqueue failed', { paymentId: payment.id, error: String(error) });
-    });
+function scheduleVerify(deps: PaymentDeps, payment: Payment): void {
+  queueVerify(
+    deps,
+    { type: 'verify', paymentId: payment.id, source: 'schedule', chain: true, round: 0 },
+    YOUNG_VERIFY_DELAYS_SECONDS[0],
+  );
 }

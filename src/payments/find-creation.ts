@@ -8,8 +8,8 @@
 import type { DjomyPaymentStatus } from '../djomy/schemas.ts';
 import { PAYMENT_STATUSES } from '../djomy/schemas.ts';
 import type { PaymentDeps } from './deps.ts';
-import type { EventSource } from './messages.ts';
-import type { Payment } from './payment.ts';
+import type { EventSource } from './model/messages.ts';
+import type { Payment } from './model/payment.ts';
 import { applyAnswer } from './verify-payment.ts';
 
 const DAY = 86_400_000;

@@ -6,13 +6,9 @@
 import { CURRENCY_BY_COUNTRY } from '../djomy/currency.ts';
 import type { Country } from '../djomy/phone.ts';
 import type { Config } from '../env.ts';
+import type { FieldError } from '../lib/field-error.ts';
 import { findActiveProducts } from '../store/products.ts';
-import type { OrderLine } from './payment.ts';
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { OrderLine } from './model/payment.ts';
 
 export type PricedOrder =
   | { ok: true; amount: number; currency: string; lines: OrderLine[] | null }

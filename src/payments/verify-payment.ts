@@ -13,11 +13,11 @@ import type { DjomyPaymentStatus } from '../djomy/schemas.ts';
 import { getLink } from '../store/links.ts';
 import { getPayment, getTransaction, insertPayment, recordVerified } from '../store/payments.ts';
 import { commitTransition } from './commit-transition.ts';
-import type { PaymentDeps } from './deps.ts';
-import { PAYMENT_LIFETIME } from './lifetimes.ts';
-import type { EventSource } from './messages.ts';
-import { newPayment, PAYMENT_ID_PATTERN, type Payment } from './payment.ts';
-import { judgeOtherTransaction, judgeVerifiedStatus, successFlag, type Transition } from './status.ts';
+import { djomyOf, type PaymentDeps } from './deps.ts';
+import { PAYMENT_LIFETIME } from './model/lifetimes.ts';
+import type { EventSource } from './model/messages.ts';
+import { newPayment, PAYMENT_ID_PATTERN, type Payment } from './model/payment.ts';
+import { judgeOtherTransaction, judgeVerifiedStatus, successFlag, type Transition } from './model/status.ts';
 
 export interface VerifyOutcome {
   payment: Payment;
@@ -27,16 +27,6 @@ export interface VerifyOutcome {
 /** Djomy was not asked: the payment has no Djomy transaction (creation failed or is pending). */
 export class NotAtDjomyError extends Error {
   override readonly name = 'NotAtDjomyError';
-}
-
-function djomyOf(deps: PaymentDeps) {
-  if (!deps.djomy)
-    throw new DjomyError({
-      kind: 'unauthorized',
-      operation: 'configuration',
-      detail: 'Djomy settings missing',
-    });
-  return deps.djomy;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** D1 queries for `payment_events`: the append-only history of every payment. */
 import type { PaymentStatus } from '../djomy/schemas.ts';
-import type { EventSource } from '../payments/messages.ts';
+import type { EventSource } from '../payments/model/messages.ts';
 
 export interface PaymentEvent {
   id: number;

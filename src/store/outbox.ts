@@ -4,23 +4,9 @@
  * between the ledger and the queue: the cron re-enqueues rows left pending.
  */
 
+import type { OutboxChannel, OutboxDraft } from '../payments/model/merchant-event.ts';
+
 export type OutboxState = 'pending' | 'delivered' | 'gone' | 'failed';
-
-/** Where a merchant event is delivered; each channel has its own row, retries and dead letters. */
-export type OutboxChannel = 'webhook';
-
-export interface OutboxDraft {
-  /** The Standard Webhooks `webhook-id`, the same on every retry. */
-  id: string;
-  paymentId: string;
-  type: string;
-  /** What makes the event once-only for its payment: its type, or its type and a transaction. */
-  eventKey: string;
-  channel: OutboxChannel;
-  /** The exact JSON body to deliver. */
-  payload: string;
-  createdAt: number;
-}
 
 export interface OutboxRow extends OutboxDraft {
   state: OutboxState;

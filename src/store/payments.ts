@@ -12,7 +12,8 @@
  */
 import type { PaymentStatus } from '../djomy/schemas.ts';
 import { randomId } from '../lib/ids.ts';
-import type { EventSource } from '../payments/messages.ts';
+import type { OutboxDraft } from '../payments/model/merchant-event.ts';
+import type { EventSource } from '../payments/model/messages.ts';
 import type {
   CreateError,
   Flow,
@@ -20,10 +21,10 @@ import type {
   OrderLine,
   Payment,
   PaymentTransaction,
-} from '../payments/payment.ts';
-import type { Change } from '../payments/status.ts';
+} from '../payments/model/payment.ts';
+import type { Change } from '../payments/model/status.ts';
 import { eventInsert } from './events.ts';
-import { type OutboxDraft, outboxInsert } from './outbox.ts';
+import { outboxInsert } from './outbox.ts';
 
 /** The statuses in which a payment is still open (the same list as the state machine's, for SQL). */
 const OPEN_SQL = "('CREATED', 'PENDING', 'REDIRECTED', 'CAPTURED')";

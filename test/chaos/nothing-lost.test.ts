@@ -18,9 +18,9 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../sim/src/random.ts';
 import { buildDeps } from '../../src/deps.ts';
 import { signWebhookBody } from '../../src/djomy/signature.ts';
-import { reconcile } from '../../src/jobs/reconcile.ts';
 import { forEachConcurrently } from '../../src/lib/concurrency.ts';
 import { createLogger } from '../../src/lib/log.ts';
+import { reconcile } from '../../src/payments/reconcile.ts';
 import { type PaymentTruth, sim } from '../support/sim.ts';
 import { call, directOrder, freshPhone, gatewayOrder, seedCatalog, waitFor } from '../support/worker.ts';
 

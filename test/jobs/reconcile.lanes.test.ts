@@ -9,8 +9,8 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDeps } from '../../src/deps.ts';
 import worker from '../../src/index.ts';
-import { reconcile } from '../../src/jobs/reconcile.ts';
 import { createLogger } from '../../src/lib/log.ts';
+import { reconcile } from '../../src/payments/reconcile.ts';
 import { sim } from '../support/sim.ts';
 import { call, freshStart, gatewayOrder, json, ledgerOf, transactionOf, waitFor } from '../support/worker.ts';
 

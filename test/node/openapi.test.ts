@@ -5,7 +5,7 @@ import { createApp } from '../../src/http/app.ts';
 import { buildOpenApiDocument } from '../../src/http/openapi/build.ts';
 import { ROUTE_SPECS } from '../../src/http/openapi/specs.ts';
 
-const committed = JSON.parse(readFileSync('src/http/openapi/openapi.json', 'utf8'));
+const committed = JSON.parse(readFileSync('public/openapi.json', 'utf8'));
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 describe('/openapi.json', () => {
@@ -22,11 +22,15 @@ describe('/openapi.json', () => {
   it('describes every route the Worker answers, and nothing else', () => {
     const toOpenApi = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
     const served = new Set(
-      createApp()
+      createApp(() => {
+        throw new Error('routes are only listed here');
+      })
         .routes.filter((route) => route.method !== 'ALL')
         .map((route) => `${route.method.toLowerCase()} ${toOpenApi(route.path)}`),
     );
-    served.add('get /docs'); // a static page, public/docs.html
+    // Static assets: public/docs.html and this document.
+    served.add('get /docs');
+    served.add('get /openapi.json');
     const documented = new Set(
       Object.entries(committed.paths as Record<string, object>).flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method} ${path}`),

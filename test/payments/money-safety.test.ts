@@ -7,8 +7,8 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeps } from '../../src/deps.ts';
-import { reconcile } from '../../src/jobs/reconcile.ts';
 import { createLogger } from '../../src/lib/log.ts';
+import { reconcile } from '../../src/payments/reconcile.ts';
 import { verifyTransaction } from '../../src/payments/verify-payment.ts';
 import { djomy, djomyToken, sim } from '../support/sim.ts';
 import {

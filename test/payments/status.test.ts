@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DjomyPaymentStatus } from '../../src/djomy/schemas.ts';
-import { newPayment, type Payment } from '../../src/payments/payment.ts';
+import { newPayment, type Payment } from '../../src/payments/model/payment.ts';
 import {
   closeInLedger,
   judgeHint,
   judgeOtherTransaction,
   judgeVerifiedStatus,
-} from '../../src/payments/status.ts';
+} from '../../src/payments/model/status.ts';
 
 function payment(overrides: Partial<Payment> = {}): Payment {
   return newPayment({

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { draftMerchantEvents } from '../../src/payments/merchant-event.ts';
-import { newPayment, type Payment } from '../../src/payments/payment.ts';
-import { afterTransition, type Change, recordCreation } from '../../src/payments/status.ts';
+import { draftMerchantEvents } from '../../src/payments/model/merchant-event.ts';
+import { newPayment, type Payment } from '../../src/payments/model/payment.ts';
+import { afterTransition, type Change, recordCreation } from '../../src/payments/model/status.ts';
 import {
   applyTransition,
   claimOtpAttempt,

@@ -1,8 +1,8 @@
-/** `GET /api/catalog`: the active products, priced in D1 (SPEC §3). */
-import { Hono } from 'hono';
+/** `GET /api/catalog`: the active products, priced in D1 (prices never come from the browser). */
 import * as z from 'zod/mini';
 import { listProducts } from '../../store/products.ts';
-import type { AppEnv } from '../context.ts';
+import type { AppContext } from '../context.ts';
+import { publicApiRouter } from '../routers.ts';
 import type { RouteSpec } from '../spec.ts';
 
 export const CatalogItem = z.object({
@@ -12,11 +12,13 @@ export const CatalogItem = z.object({
   currency: z.string(),
 });
 
-export const catalog = new Hono<AppEnv>().get('/api/catalog', async (c) => {
+async function catalogRoute(c: AppContext) {
   const products = await listProducts(c.var.deps.db, { activeOnly: true });
   c.header('Cache-Control', 'public, max-age=30');
   return c.json(products.map(({ sku, name, amount, currency }) => ({ sku, name, amount, currency })));
-});
+}
+
+export const catalog = publicApiRouter().get('/', catalogRoute);
 
 export const catalogSpecs: RouteSpec[] = [
   {

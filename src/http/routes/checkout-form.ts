@@ -1,18 +1,19 @@
 /**
- * `POST /checkout`: the no-JavaScript buy button (SPEC §9). A plain HTML form
+ * `POST /checkout`: the no-JavaScript buy button. A plain HTML form
  * from an allowed site starts a gateway payment and the payer is sent
  * straight to Djomy's portal. Errors go back to the site's `cancelUrl` with an
  * `error` code, or to a small HTML page when there is no usable `cancelUrl`.
  */
-import { Hono } from 'hono';
 import * as z from 'zod/mini';
+import { DjomyError } from '../../djomy/errors.ts';
 import { COUNTRIES, normalizePhone } from '../../djomy/phone.ts';
 import { isSafeBrowserUrl, originOf } from '../../lib/urls.ts';
-import { createPayment } from '../../payments/create-payment.ts';
+import { type CreateOutcome, createPayment } from '../../payments/create-payment.ts';
 import { readBodyLimited } from '../body.ts';
-import { type AppContext, type AppEnv, publicOrigin } from '../context.ts';
+import { type AppContext, publicOrigin } from '../context.ts';
 import { isAllowedOrigin, originRefused } from '../origins.ts';
 import { errorPage, htmlPage } from '../pages.ts';
+import { browserRouter } from '../routers.ts';
 import type { RouteSpec } from '../spec.ts';
 
 export const CheckoutForm = z.object({
@@ -50,7 +51,7 @@ function isAllowed(c: AppContext, url: string | undefined): url is string {
   return url !== undefined && isAllowedOrigin(c, url);
 }
 
-export const checkoutForm = new Hono<AppEnv>().post('/checkout', async (c) => {
+async function checkoutFormRoute(c: AppContext) {
   // `null` is what a browser sends after some redirects or from a sandboxed page: treated as absent.
   const origin = c.req.header('origin');
   if (origin && origin !== 'null' && (originOf(origin) !== origin || !isAllowed(c, origin))) {
@@ -88,7 +89,6 @@ export const checkoutForm = new Hono<AppEnv>().post('/checkout', async (c) => {
     );
   }
   const { deps } = c.var;
-  if (!deps.djomy) return fail('not_configured');
   if ((form.data.successUrl && !isAllowed(c, form.data.successUrl)) || (form.data.cancelUrl && !cancelUrl)) {
     return fail('invalid_redirect');
   }
@@ -96,22 +96,30 @@ export const checkoutForm = new Hono<AppEnv>().post('/checkout', async (c) => {
   const phone = normalizePhone(form.data.phone, countryCode);
   if (!phone.ok) return fail('invalid_phone');
 
-  const outcome = await createPayment(deps, {
-    flow: 'gateway',
-    items: [{ sku: form.data.sku, quantity: form.data.quantity }],
-    countryCode,
-    phone: phone.phone,
-    reference: form.data.reference,
-    successUrl: form.data.successUrl,
-    cancelUrl,
-    publicUrl: publicOrigin(c),
-  });
+  let outcome: CreateOutcome;
+  try {
+    outcome = await createPayment(deps, {
+      flow: 'gateway',
+      items: [{ sku: form.data.sku, quantity: form.data.quantity }],
+      countryCode,
+      phone: phone.phone,
+      reference: form.data.reference,
+      successUrl: form.data.successUrl,
+      cancelUrl,
+      publicUrl: publicOrigin(c),
+    });
+  } catch (error) {
+    if (error instanceof DjomyError && error.kind === 'not_configured') return fail('not_configured');
+    throw error;
+  }
   const next = outcome.kind === 'created' ? outcome.payment.nextUrl : null;
   if (next && isSafeBrowserUrl(next)) return c.redirect(next, 303);
   if (outcome.kind === 'invalid') return fail('invalid_product');
   if (outcome.kind === 'refused') return fail('payment_refused');
   return fail('payment_unavailable');
-});
+}
+
+export const checkoutForm = browserRouter().post('/', checkoutFormRoute);
 
 export const checkoutFormSpecs: RouteSpec[] = [
   {

@@ -1,8 +1,11 @@
-/** `GET /healthz` (SPEC §7): D1 reachability and configuration problems, naming settings, never their values. */
+/**
+ * `GET /healthz`: D1 reachability, configuration problems (which make it 503)
+ * and warnings (which do not), naming settings, never their values.
+ */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { loadConfig } from '../../env.ts';
-import type { AppEnv } from '../context.ts';
+import type { AppContext, AppEnv } from '../context.ts';
 import type { RouteSpec } from '../spec.ts';
 
 export const Health = z.object({
@@ -12,7 +15,7 @@ export const Health = z.object({
   warnings: z.array(z.object({ setting: z.string(), problem: z.string() })),
 });
 
-export const health = new Hono<AppEnv>().get('/healthz', async (c) => {
+async function healthRoute(c: AppContext) {
   const d1 = await c.env.DB.prepare('SELECT 1 FROM products LIMIT 1')
     .first()
     .then(() => 'ok' as const)
@@ -21,7 +24,9 @@ export const health = new Hono<AppEnv>().get('/healthz', async (c) => {
   const ok = d1 === 'ok' && problems.length === 0;
   c.header('Cache-Control', 'no-store');
   return c.json({ status: ok ? 'ok' : 'degraded', d1, problems, warnings }, ok ? 200 : 503);
-});
+}
+
+export const health = new Hono<AppEnv>().get('/', healthRoute);
 
 export const healthSpecs: RouteSpec[] = [
   {

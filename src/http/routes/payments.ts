@@ -1,26 +1,22 @@
 /**
- * The public checkout API (SPEC §3): create a payment, confirm its OTP, and
- * read its public view. The handlers parse and map outcomes to HTTP; the
- * decisions live in `src/payments/`.
+ * The public checkout API: create a payment, confirm its OTP, and read its
+ * public view. Each route parses, calls one use case (src/payments/) and
+ * maps its outcome to HTTP.
  */
-import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { DjomyError } from '../../djomy/errors.ts';
 import { COUNTRIES, normalizePhone } from '../../djomy/phone.ts';
 import { DIRECT_METHODS, FlatMetadata, GATEWAY_METHODS } from '../../djomy/schemas.ts';
 import { confirmOtp } from '../../payments/confirm-otp.ts';
 import { createPayment } from '../../payments/create-payment.ts';
-import { POLL_VERIFY_INTERVAL } from '../../payments/lifetimes.ts';
-import { nextStepFor } from '../../payments/next-step.ts';
-import { PAYMENT_ID_PATTERN, type Payment, PublicPayment, publicView } from '../../payments/payment.ts';
-import { isTerminal } from '../../payments/status.ts';
-import { verifyPayment } from '../../payments/verify-payment.ts';
-import { claimVerify, getPayment } from '../../store/payments.ts';
+import { NextStep, nextStepFor } from '../../payments/model/next-step.ts';
+import { type Payment, PublicPayment, publicView } from '../../payments/model/payment.ts';
+import { verifyIfDue } from '../../payments/verify-if-due.ts';
 import { readJson } from '../body.ts';
-import { type AppContext, type AppEnv, publicOrigin } from '../context.ts';
-import { requireDjomy } from '../middleware/require-djomy.ts';
+import { type AppContext, publicOrigin } from '../context.ts';
 import { isAllowedOrigin } from '../origins.ts';
-import { Problem, problems } from '../problem.ts';
+import { paymentFromParam } from '../payment-param.ts';
+import { djomyProblem, Problem, problems } from '../problem.ts';
+import { publicApiRouter } from '../routers.ts';
 import type { RouteSpec } from '../spec.ts';
 
 // ── Schemas ──────────────────────────────────────────────────────────────────
@@ -66,13 +62,6 @@ export const CreatePaymentBody = z
     }),
   );
 export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
-
-export const NextStep = z.union([
-  z.object({ type: z.literal('redirect'), url: z.string() }),
-  z.object({ type: z.literal('otp') }),
-  z.object({ type: z.literal('open_url'), url: z.string() }),
-  z.object({ type: z.literal('approve_on_phone') }),
-]);
 
 export const CreatedPayment = z.object({
   id: z.string(),
@@ -123,175 +112,129 @@ export function createdView(c: AppContext, payment: Payment) {
   };
 }
 
-/** A Djomy fault as SPEC §3 wants it: configuration → 503, unreachable → 502. */
-export function djomyUnavailable(error: DjomyError, paymentId?: string): Problem {
-  const extensions = paymentId ? { paymentId } : undefined;
-  if (error.configuration) {
-    return new Problem({
-      status: 503,
-      slug: 'djomy-configuration',
-      title: 'Djomy refused this service',
-      detail:
-        error.kind === 'edge_refused'
-          ? "Djomy's edge refused this Worker (IP or partner domain not allowed). See GET /api/admin/diagnostics."
-          : 'Djomy refused the credentials. See GET /api/admin/diagnostics.',
-      extensions,
-      headers: { 'Retry-After': '60' },
-    });
-  }
-  return new Problem({
-    status: 502,
-    slug: 'djomy-unavailable',
-    title: 'Djomy is unavailable',
-    detail: 'Djomy did not answer properly. Retry with the same Idempotency-Key.',
-    extensions,
-    headers: { 'Retry-After': '5' },
-  });
-}
-
-async function loadPayment(c: AppContext, id: string): Promise<Payment> {
-  const payment = PAYMENT_ID_PATTERN.test(id) ? await getPayment(c.var.deps.db, id) : null;
-  if (!payment) throw problems.notFound('Payment');
-  return payment;
-}
-
-/**
- * A browser poll may trigger a Djomy check: at most one per payment per
- * interval, an interval that grows with the payment's age (10 s to 60 s), so
- * polling never turns into one Djomy call per poll.
- */
-async function refreshOnPoll(c: AppContext, payment: Payment): Promise<Payment> {
-  const { deps } = c.var;
-  if (isTerminal(payment.status) || !payment.transactionId) return payment;
-  const now = deps.now();
-  const interval = Math.min(60_000, Math.max(2 * POLL_VERIFY_INTERVAL, (now - payment.createdAt) / 2));
-  if (!(await claimVerify(deps.db, payment.id, { now, interval, countFromCreation: true }))) return payment;
-  try {
-    return (await verifyPayment(deps, payment, 'poll')).payment;
-  } catch (error) {
-    deps.log.warn('poll verify failed', { paymentId: payment.id, error: String(error) });
-    return payment;
-  }
-}
-
 // ── Routes ───────────────────────────────────────────────────────────────────
 
-export const payments = new Hono<AppEnv>()
-  .post('/api/payments', requireDjomy, async (c) => {
-    const body = await readJson(c.req.raw, CreatePaymentBody);
-    const keyHeader = c.req.header('idempotency-key');
-    const key = keyHeader === undefined ? undefined : IdempotencyKey.safeParse(keyHeader);
-    if (key && !key.success)
-      throw problems.validation([{ path: 'Idempotency-Key', message: '1 to 255 visible ASCII characters' }]);
-    const countryCode = body.countryCode ?? c.var.deps.config.defaultCountry;
-    const phone = normalizePhone(body.payer.phone, countryCode);
-    if (!phone.ok) throw problems.validation([{ path: 'payer.phone', message: phone.reason }]);
-    checkRedirectTargets(c, { successUrl: body.successUrl, cancelUrl: body.cancelUrl });
+async function createPaymentRoute(c: AppContext) {
+  const body = await readJson(c.req.raw, CreatePaymentBody);
+  const keyHeader = c.req.header('idempotency-key');
+  const key = keyHeader === undefined ? undefined : IdempotencyKey.safeParse(keyHeader);
+  if (key && !key.success)
+    throw problems.validation([{ path: 'Idempotency-Key', message: '1 to 255 visible ASCII characters' }]);
+  const countryCode = body.countryCode ?? c.var.deps.config.defaultCountry;
+  const phone = normalizePhone(body.payer.phone, countryCode);
+  if (!phone.ok) throw problems.validation([{ path: 'payer.phone', message: phone.reason }]);
+  checkRedirectTargets(c, { successUrl: body.successUrl, cancelUrl: body.cancelUrl });
 
-    const outcome = await createPayment(c.var.deps, {
-      ...body,
-      countryCode,
-      phone: phone.phone,
-      publicUrl: publicOrigin(c),
-      idempotencyKey: key?.data,
-    });
-    switch (outcome.kind) {
-      case 'created':
-        if (outcome.replay) c.header('Idempotent-Replayed', 'true');
-        return c.json(createdView(c, outcome.payment), 201);
-      case 'invalid':
-        throw problems.validation(outcome.errors);
-      case 'conflict':
-        if (outcome.reason === 'different_body')
-          throw problems.conflict('This Idempotency-Key was used with a different request body.');
-        if (outcome.reason === 'closed')
-          throw new Problem({
-            status: 409,
-            slug: 'payment-closed',
-            title: 'Payment closed',
-            detail: 'The payment of this Idempotency-Key is closed; start a new payment with a new key.',
-          });
+  const outcome = await createPayment(c.var.deps, {
+    ...body,
+    countryCode,
+    phone: phone.phone,
+    publicUrl: publicOrigin(c),
+    idempotencyKey: key?.data,
+  });
+  switch (outcome.kind) {
+    case 'created':
+      if (outcome.replay) c.header('Idempotent-Replayed', 'true');
+      return c.json(createdView(c, outcome.payment), 201);
+    case 'invalid':
+      throw problems.validation(outcome.errors);
+    case 'conflict':
+      if (outcome.reason === 'different_body')
+        throw problems.conflict('This Idempotency-Key was used with a different request body.');
+      if (outcome.reason === 'closed')
         throw new Problem({
           status: 409,
-          slug: 'in-progress',
-          title: 'Request in progress',
-          detail: 'A request with this Idempotency-Key is still being processed.',
-          headers: { 'Retry-After': '1' },
+          slug: 'payment-closed',
+          title: 'Payment closed',
+          detail: 'The payment of this Idempotency-Key is closed; start a new payment with a new key.',
         });
-      case 'too_many_prompts':
-        throw new Problem({
-          status: 429,
-          slug: 'too-many-prompts',
-          title: 'Too many payment prompts for this phone',
-          detail: `This phone already received ${c.var.deps.config.promptsPerPhone} payment requests in the last 10 minutes. Retry later.`,
-          headers: { 'Retry-After': '600' },
-        });
-      case 'outcome_unknown':
-        throw new Problem({
-          status: 502,
-          slug: 'create-outcome-unknown',
-          title: 'Payment request sent; outcome not known yet',
-          detail:
-            "Djomy's answer was lost and its list does not show the payment yet. Nothing is sent again: the payer must not pay again. Retry with the same Idempotency-Key, or poll the payment.",
-          extensions: { paymentId: outcome.payment.id },
-          headers: { 'Retry-After': '5' },
-        });
-      case 'bad_answer':
-        throw new Problem({
-          status: 502,
-          slug: 'djomy-bad-answer',
-          title: 'Djomy answered without a usable URL',
-          detail:
-            'Djomy created the transaction (it is recorded) but gave no URL the payer can safely follow.',
-          extensions: { paymentId: outcome.payment.id },
-          headers: { 'Retry-After': '5' },
-        });
-      case 'refused':
-        throw new Problem({
-          status: 422,
-          slug: 'djomy-refused',
-          title: 'Djomy refused the payment',
-          detail: outcome.message,
-          errors: outcome.fieldErrors.map((message) => ({ path: 'djomy', message })),
-          extensions: { paymentId: outcome.payment.id },
-        });
-      case 'failed':
-        throw djomyUnavailable(outcome.error, outcome.payment.id);
-    }
-  })
-  .post('/api/payments/:id/otp', requireDjomy, async (c) => {
-    const payment = await loadPayment(c, c.req.param('id'));
-    const { otp } = await readJson(c.req.raw, OtpBody);
-    const outcome = await confirmOtp(c.var.deps, payment, otp);
-    switch (outcome.kind) {
-      case 'accepted':
-        return c.json(publicView(outcome.payment));
-      case 'conflict':
-        throw problems.conflict(outcome.reason);
-      case 'refused':
-        throw new Problem({
-          status: 422,
-          slug: 'otp-refused',
-          title: 'Djomy refused the code',
-          detail: outcome.message,
-        });
-      case 'exhausted':
-        throw new Problem({
-          status: 429,
-          slug: 'otp-attempts-exhausted',
-          title: 'No more codes for this payment',
-          detail: 'Five codes already reached Djomy for this payment. Start a new payment.',
-          extensions: { paymentId: payment.id },
-        });
-      case 'failed':
-        throw djomyUnavailable(outcome.error, payment.id);
-    }
-  })
-  .get('/api/payments/:id', async (c) => {
-    const payment = await refreshOnPoll(c, await loadPayment(c, c.req.param('id')));
-    c.header('Cache-Control', 'no-store');
-    return c.json(publicView(payment));
-  });
+      throw new Problem({
+        status: 409,
+        slug: 'in-progress',
+        title: 'Request in progress',
+        detail: 'A request with this Idempotency-Key is still being processed.',
+        headers: { 'Retry-After': '1' },
+      });
+    case 'too_many_prompts':
+      throw new Problem({
+        status: 429,
+        slug: 'too-many-prompts',
+        title: 'Too many payment prompts for this phone',
+        detail: `This phone already received ${c.var.deps.config.promptsPerPhone} payment requests in the last 10 minutes. Retry later.`,
+        headers: { 'Retry-After': '600' },
+      });
+    case 'outcome_unknown':
+      throw new Problem({
+        status: 502,
+        slug: 'create-outcome-unknown',
+        title: 'Payment request sent; outcome not known yet',
+        detail:
+          "Djomy's answer was lost and its list does not show the payment yet. Nothing is sent again: the payer must not pay again. Retry with the same Idempotency-Key, or poll the payment.",
+        extensions: { paymentId: outcome.payment.id },
+        headers: { 'Retry-After': '5' },
+      });
+    case 'bad_answer':
+      throw new Problem({
+        status: 502,
+        slug: 'djomy-bad-answer',
+        title: 'Djomy answered without a usable URL',
+        detail: 'Djomy created the transaction (it is recorded) but gave no URL the payer can safely follow.',
+        extensions: { paymentId: outcome.payment.id },
+        headers: { 'Retry-After': '5' },
+      });
+    case 'refused':
+      throw new Problem({
+        status: 422,
+        slug: 'djomy-refused',
+        title: 'Djomy refused the payment',
+        detail: outcome.message,
+        errors: outcome.fieldErrors.map((message) => ({ path: 'djomy', message })),
+        extensions: { paymentId: outcome.payment.id },
+      });
+    case 'failed':
+      throw djomyProblem(outcome.error, { paymentId: outcome.payment.id });
+  }
+}
+
+async function confirmOtpRoute(c: AppContext) {
+  const payment = await paymentFromParam(c);
+  const { otp } = await readJson(c.req.raw, OtpBody);
+  const outcome = await confirmOtp(c.var.deps, payment, otp);
+  switch (outcome.kind) {
+    case 'accepted':
+      return c.json(publicView(outcome.payment));
+    case 'conflict':
+      throw problems.conflict(outcome.reason);
+    case 'refused':
+      throw new Problem({
+        status: 422,
+        slug: 'otp-refused',
+        title: 'Djomy refused the code',
+        detail: outcome.message,
+      });
+    case 'exhausted':
+      throw new Problem({
+        status: 429,
+        slug: 'otp-attempts-exhausted',
+        title: 'No more codes for this payment',
+        detail: 'Five codes already reached Djomy for this payment. Start a new payment.',
+        extensions: { paymentId: payment.id },
+      });
+    case 'failed':
+      throw djomyProblem(outcome.error, { paymentId: payment.id });
+  }
+}
+
+async function paymentViewRoute(c: AppContext) {
+  const payment = await verifyIfDue(c.var.deps, await paymentFromParam(c), 'poll');
+  c.header('Cache-Control', 'no-store');
+  return c.json(publicView(payment));
+}
+
+export const payments = publicApiRouter()
+  .post('/', createPaymentRoute)
+  .post('/:id/otp', confirmOtpRoute)
+  .get('/:id', paymentViewRoute);
 
 export const paymentSpecs: RouteSpec[] = [
   {

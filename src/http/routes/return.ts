@@ -1,36 +1,19 @@
 /**
- * `GET /return/{id}`: where Djomy sends the payer's browser (SPEC §3). The
- * query string (`?transactionId=…&status=SUCCESS`) is not proof of anything
- * (djomy-api.md §8): the Worker asks Djomy, then sends the payer to the
- * site's success or cancel URL, or shows a page that waits for the verdict.
+ * `GET /return/{id}`: where Djomy sends the payer's browser. The query string
+ * (`?transactionId=…&status=SUCCESS`) is not proof of anything: the Worker
+ * asks Djomy, then sends the payer to the site's success or cancel URL, or
+ * shows a page that waits for the verdict.
  */
-import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { PAYMENT_ID_PATTERN, type Payment, publicView } from '../../payments/payment.ts';
-import { isTerminal } from '../../payments/status.ts';
-import { verifyPayment } from '../../payments/verify-payment.ts';
-import { claimVerify, getPayment } from '../../store/payments.ts';
-import type { AppContext, AppEnv } from '../context.ts';
+import { publicView } from '../../payments/model/payment.ts';
+import { isTerminal } from '../../payments/model/status.ts';
+import { verifyIfDue } from '../../payments/verify-if-due.ts';
+import type { AppContext } from '../context.ts';
 import { errorPage, htmlPage, pendingPage, resultPage } from '../pages.ts';
+import { findPayment } from '../payment-param.ts';
 import { problems } from '../problem.ts';
+import { browserRouter } from '../routers.ts';
 import type { RouteSpec } from '../spec.ts';
-
-/** Reloads of the pending page make at most one Djomy call per payment this often. */
-const RETURN_VERIFY_INTERVAL = 3_000;
-
-async function settle(c: AppContext, payment: Payment): Promise<Payment> {
-  const { deps } = c.var;
-  if (isTerminal(payment.status) || !payment.transactionId) return payment;
-  // The payer coming back is news: check at once, then at most every few seconds on reloads.
-  const claim = { now: deps.now(), interval: RETURN_VERIFY_INTERVAL, countFromCreation: false };
-  if (!(await claimVerify(deps.db, payment.id, claim))) return payment;
-  try {
-    return (await verifyPayment(deps, payment, 'return')).payment;
-  } catch (error) {
-    deps.log.warn('return verify failed', { paymentId: payment.id, error: String(error) });
-    return payment;
-  }
-}
 
 function withParams(url: string, params: Record<string, string>): string {
   const target = new URL(url);
@@ -38,16 +21,15 @@ function withParams(url: string, params: Record<string, string>): string {
   return target.href;
 }
 
-export const returns = new Hono<AppEnv>().get('/return/:id', async (c) => {
-  const id = c.req.param('id');
-  const found = PAYMENT_ID_PATTERN.test(id) ? await getPayment(c.var.deps.db, id) : null;
+async function returnRoute(c: AppContext) {
+  const found = await findPayment(c);
   if (!found) {
     if (c.req.header('accept')?.includes('text/html')) {
       return htmlPage(c, errorPage('Paiement introuvable', 'Payment not found.'), 404);
     }
     throw problems.notFound('Payment');
   }
-  const payment = await settle(c, found);
+  const payment = await verifyIfDue(c.var.deps, found, 'return');
   c.header('Cache-Control', 'no-store');
   if (!isTerminal(payment.status)) return htmlPage(c, pendingPage(publicView(payment)));
   if (payment.paid && payment.successUrl)
@@ -57,7 +39,9 @@ export const returns = new Hono<AppEnv>().get('/return/:id', async (c) => {
     return c.redirect(withParams(payment.cancelUrl, { payment: payment.id, status }), 303);
   }
   return htmlPage(c, resultPage(publicView(payment)));
-});
+}
+
+export const returns = browserRouter().get('/:id', returnRoute);
 
 export const returnSpecs: RouteSpec[] = [
   {

@@ -1,87 +1,61 @@
 /**
- * `POST /webhooks/djomy` (SPEC §4): the signature over the raw bytes is
- * checked before anything else; a valid event is recorded once by `eventId`
- * and turned into a verify job, and Djomy gets its 200 at once. The body never
- * changes a payment by itself. The only 5xx is "could not store or enqueue",
- * so that Djomy retries.
+ * `POST /webhooks/djomy`: the signature over the raw bytes is checked before
+ * anything else; a valid event is ingested (src/payments/ingest-webhook.ts:
+ * recorded once by `eventId`, turned into a verify job) and Djomy gets its
+ * 200 at once. The body never changes a payment by itself. The only 5xx is
+ * "could not store or enqueue", so that Djomy retries.
  */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { WebhookEnvelope } from '../../djomy/schemas.ts';
 import { verifyWebhookSignature } from '../../djomy/signature.ts';
-import { describeError } from '../../lib/log.ts';
-import { forgetWebhookEvent, recordWebhookEvent } from '../../store/webhook-events.ts';
+import { ingestWebhook } from '../../payments/ingest-webhook.ts';
 import { issuesToErrors, readBodyLimited } from '../body.ts';
-import type { AppEnv } from '../context.ts';
+import type { AppContext, AppEnv } from '../context.ts';
 import { Problem, problems } from '../problem.ts';
 import type { RouteSpec } from '../spec.ts';
 
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
-const WEBHOOK_VERIFY_DELAY_SECONDS = 2;
 
-const storageFailure = () =>
-  new Problem({
-    status: 503,
-    slug: 'not-stored',
-    title: 'Event not stored',
-    detail: 'Retry later.',
-    headers: { 'Retry-After': '5' },
-  });
+async function receiveWebhookRoute(c: AppContext) {
+  const { deps, log } = c.var;
+  const secret = deps.config.djomy?.clientSecret;
+  if (!secret) throw problems.misconfigured(['DJOMY_CLIENT_SECRET']);
+  const raw = await readBodyLimited(c.req.raw, WEBHOOK_BODY_LIMIT);
+  if (!(await verifyWebhookSignature(secret, raw, c.req.header('x-webhook-signature') ?? null))) {
+    log.warn('webhook refused: missing or wrong signature', { bytes: raw.byteLength });
+    throw new Problem({ status: 401, slug: 'bad-signature', title: 'Invalid webhook signature' });
+  }
+  let json: unknown;
+  let body: string;
+  try {
+    body = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
+    json = JSON.parse(body);
+  } catch {
+    throw problems.validation([{ path: '(body)', message: 'not valid UTF-8 JSON' }]);
+  }
+  const parsed = WebhookEnvelope.safeParse(json);
+  if (!parsed.success) throw problems.validation(issuesToErrors(parsed.error.issues), 'Not a Djomy event.');
+  const outcome = await ingestWebhook(deps, parsed.data, body);
+  switch (outcome.kind) {
+    case 'recorded':
+      return c.json({ received: true });
+    case 'duplicate':
+      return c.json({ received: true, duplicate: true });
+    case 'retry':
+      throw new Problem({
+        status: 503,
+        slug: 'not-stored',
+        title: 'Event not stored',
+        detail: 'Retry later.',
+        headers: { 'Retry-After': '5' },
+      });
+  }
+}
 
 export const webhooks = new Hono<AppEnv>()
-  .get('/webhooks/djomy', (c) => c.json({ status: 'ok' }))
-  .post('/webhooks/djomy', async (c) => {
-    const { deps, log } = c.var;
-    const secret = deps.config.djomy?.clientSecret;
-    if (!secret) throw problems.misconfigured(['DJOMY_CLIENT_SECRET']);
-    const raw = await readBodyLimited(c.req.raw, WEBHOOK_BODY_LIMIT);
-    if (!(await verifyWebhookSignature(secret, raw, c.req.header('x-webhook-signature') ?? null))) {
-      log.warn('webhook refused: missing or wrong signature', { bytes: raw.byteLength });
-      throw new Problem({ status: 401, slug: 'bad-signature', title: 'Invalid webhook signature' });
-    }
-    let json: unknown;
-    let body: string;
-    try {
-      body = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
-      json = JSON.parse(body);
-    } catch {
-      throw problems.validation([{ path: '(body)', message: 'not valid UTF-8 JSON' }]);
-    }
-    const parsed = WebhookEnvelope.safeParse(json);
-    if (!parsed.success) throw problems.validation(issuesToErrors(parsed.error.issues), 'Not a Djomy event.');
-    const event = parsed.data;
-    const ignored = event.transactionId === null;
-
-    const recorded = await recordWebhookEvent(deps.db, event, body, ignored, deps.now()).catch(
-      (error: unknown) => {
-        log.error('webhook event not stored', { eventId: event.eventId, error: describeError(error) });
-        throw storageFailure();
-      },
-    );
-    if (!recorded) return c.json({ received: true, duplicate: true });
-    if (!ignored) {
-      try {
-        // A short delay lets a check already running for the same change (after an OTP, on
-        // the return URL) finish, and duplicate deliveries arrive: the job then finds the
-        // payment settled and makes no Djomy call.
-        await deps.verifyQueue.send(
-          {
-            type: 'verify',
-            transactionId: event.transactionId as string,
-            source: 'webhook',
-            hint: event.eventType,
-          },
-          { delaySeconds: WEBHOOK_VERIFY_DELAY_SECONDS },
-        );
-      } catch (error) {
-        // Forget the event so that Djomy's retry is processed rather than deduplicated away.
-        log.error('verify job not enqueued', { eventId: event.eventId, error: describeError(error) });
-        await forgetWebhookEvent(deps.db, event.eventId).catch(() => undefined);
-        throw storageFailure();
-      }
-    }
-    return c.json({ received: true });
-  });
+  .get('/', (c) => c.json({ status: 'ok' }))
+  .post('/', receiveWebhookRoute);
 
 export const webhookSpecs: RouteSpec[] = [
   {

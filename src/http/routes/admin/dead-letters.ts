@@ -1,9 +1,9 @@
-/** Admin: jobs that exhausted their retries or met a configuration problem, with their last error (SPEC §7). */
+/** Admin: jobs that exhausted their retries or met a configuration problem, with their last error. */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { listDeadLetters } from '../../../store/dead-letters.ts';
 import { parseWith } from '../../body.ts';
-import type { AppEnv } from '../../context.ts';
+import type { AppContext, AppEnv } from '../../context.ts';
 import type { RouteSpec } from '../../spec.ts';
 
 const Numeric = (max: number) =>
@@ -16,7 +16,7 @@ export const DeadLetterQuery = z.strictObject({
   before: z.optional(Numeric(Number.MAX_SAFE_INTEGER)),
 });
 
-export const adminDeadLetters = new Hono<AppEnv>().get('/api/admin/dead-letters', async (c) => {
+async function listDeadLettersRoute(c: AppContext) {
   const query = parseWith(DeadLetterQuery, c.req.query());
   const letters = await listDeadLetters(c.var.deps.db, query);
   const last = letters.at(-1);
@@ -24,7 +24,9 @@ export const adminDeadLetters = new Hono<AppEnv>().get('/api/admin/dead-letters'
     deadLetters: letters,
     nextBefore: letters.length === query.limit && last ? last.id : null,
   });
-});
+}
+
+export const adminDeadLetters = new Hono<AppEnv>().get('/', listDeadLettersRoute);
 
 export const adminDeadLetterSpecs: RouteSpec[] = [
   {

@@ -1,5 +1,5 @@
 /**
- * `GET /api/admin/diagnostics` (SPEC §7): one live `/v1/auth` call that tells
+ * `GET /api/admin/diagnostics`: one live `/v1/auth` call that tells
  * an operator which of four situations holds, with what to do about it, and
  * whether Djomy has ever delivered a webhook here.
  */
@@ -45,7 +45,7 @@ async function checkCredentials(c: AppContext): Promise<{ verdict: Verdict; stat
   }
 }
 
-export const adminDiagnostics = new Hono<AppEnv>().get('/api/admin/diagnostics', async (c) => {
+async function diagnosticsRoute(c: AppContext) {
   const { deps } = c.var;
   const [credentials, webhooks, ledger] = await Promise.all([
     checkCredentials(c),
@@ -74,7 +74,9 @@ export const adminDiagnostics = new Hono<AppEnv>().get('/api/admin/diagnostics',
     config: loadConfig(c.env).problems,
     ledger,
   });
-});
+}
+
+export const adminDiagnostics = new Hono<AppEnv>().get('/', diagnosticsRoute);
 
 export const adminDiagnosticSpecs: RouteSpec[] = [
   {

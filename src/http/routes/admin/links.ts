@@ -1,24 +1,18 @@
 /**
- * Admin: Djomy payment links (SPEC §7), e.g. a static QR code at a shop
- * counter. A MULTIPLE link always carries a `usageLimit`: without one Djomy
- * closes it after its first payment (observed in production, djomy-api.md §5.6).
+ * Admin: Djomy payment links (src/payments/links.ts), e.g. a static QR code
+ * at a shop counter, and the QR code of a link's payment page.
  */
 import { Hono } from 'hono';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
-import { isDjomyError } from '../../../djomy/errors.ts';
 import { COUNTRIES, normalizePhone } from '../../../djomy/phone.ts';
 import { type DjomyLink, GATEWAY_METHODS } from '../../../djomy/schemas.ts';
-import { getLink, saveLink } from '../../../store/links.ts';
+import { createPaymentLink, linkPageUrl, readPaymentLink, UNLIMITED_USES } from '../../../payments/links.ts';
 import { readJson } from '../../body.ts';
-import { type AppContext, type AppEnv, djomyClient, publicOrigin } from '../../context.ts';
-import { requireDjomy } from '../../middleware/require-djomy.ts';
-import { Problem, problems } from '../../problem.ts';
+import { type AppContext, type AppEnv, publicOrigin } from '../../context.ts';
+import { djomyProblem, Problem, problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
-import { checkRedirectTargets, djomyUnavailable } from '../payments.ts';
-
-/** What ODOO uses for an "unlimited" static shop QR. */
-const UNLIMITED_USES = 100_000;
+import { checkRedirectTargets } from '../payments.ts';
 
 export const CreateLinkBody = z
   .strictObject({
@@ -70,82 +64,62 @@ function reference(c: AppContext): string {
   return value;
 }
 
-async function fetchLink(c: AppContext, ref: string): Promise<DjomyLink> {
-  try {
-    return await djomyClient(c).getLink(ref);
-  } catch (error) {
-    if (isDjomyError(error) && error.kind === 'not_found') throw problems.notFound('Link');
-    if (isDjomyError(error)) throw djomyUnavailable(error);
-    throw error;
+async function createLinkRoute(c: AppContext) {
+  const body = await readJson(c.req.raw, CreateLinkBody);
+  const { deps } = c.var;
+  const countryCode = body.countryCode ?? deps.config.defaultCountry;
+  let phoneNumber: string | undefined;
+  if (body.phone) {
+    const phone = normalizePhone(body.phone, countryCode);
+    if (!phone.ok) throw problems.validation([{ path: 'phone', message: phone.reason }]);
+    phoneNumber = phone.phone;
+  }
+  checkRedirectTargets(c, { returnUrl: body.returnUrl });
+  const { phone: _phone, ...link } = body;
+  const outcome = await createPaymentLink(deps, { ...link, countryCode, phoneNumber });
+  switch (outcome.kind) {
+    case 'created': {
+      const qr = `${publicOrigin(c)}/api/admin/links/${encodeURIComponent(outcome.link.reference)}/qr.svg`;
+      return c.json({ ...view(outcome.link), qrCode: qr }, 201);
+    }
+    case 'refused':
+      throw new Problem({
+        status: 422,
+        slug: 'djomy-refused',
+        title: 'Djomy refused the link',
+        detail: outcome.message,
+      });
+    case 'bad_answer':
+      throw new Problem({
+        status: 502,
+        slug: 'djomy-bad-answer',
+        title: 'Djomy answered without a usable URL',
+        detail: 'Djomy gave the link a page URL no payer should be sent to.',
+      });
+    case 'failed':
+      throw djomyProblem(outcome.error);
   }
 }
 
-export const adminLinks = new Hono<AppEnv>()
-  .post('/api/admin/links', requireDjomy, async (c) => {
-    const body = await readJson(c.req.raw, CreateLinkBody);
-    const { deps } = c.var;
-    const countryCode = body.countryCode ?? deps.config.defaultCountry;
-    let phoneNumber: string | undefined;
-    if (body.phone) {
-      const phone = normalizePhone(body.phone, countryCode);
-      if (!phone.ok) throw problems.validation([{ path: 'phone', message: phone.reason }]);
-      phoneNumber = phone.phone;
-    }
-    checkRedirectTargets(c, { returnUrl: body.returnUrl });
-    let link: DjomyLink;
-    try {
-      link = await djomyClient(c).createLink({
-        countryCode,
-        usageType: body.usageType,
-        ...(body.usageType === 'MULTIPLE' ? { usageLimit: body.usageLimit ?? UNLIMITED_USES } : {}),
-        ...(body.amount !== undefined ? { amountToPay: body.amount } : {}),
-        ...(body.linkName ? { linkName: body.linkName } : {}),
-        ...(body.description ? { description: body.description } : {}),
-        ...(body.merchantReference ? { merchantReference: body.merchantReference } : {}),
-        ...(phoneNumber ? { phoneNumber, sendSms: body.sendSms ?? false } : {}),
-        ...(body.expiresAt ? { expiresAt: `${new Date(body.expiresAt).toISOString().slice(0, 19)}Z` } : {}),
-        ...(body.allowedPaymentMethods ? { allowedPaymentMethods: body.allowedPaymentMethods } : {}),
-        ...(body.returnUrl ? { returnUrl: body.returnUrl, cancelUrl: body.returnUrl } : {}),
-      });
-    } catch (error) {
-      if (isDjomyError(error) && error.kind === 'refused') {
-        throw new Problem({
-          status: 422,
-          slug: 'djomy-refused',
-          title: 'Djomy refused the link',
-          detail: error.detail,
-        });
-      }
-      if (isDjomyError(error)) throw djomyUnavailable(error);
-      throw error;
-    }
-    await saveLink(deps.db, link, { countryCode }, deps.now());
-    const qr = `${publicOrigin(c)}/api/admin/links/${encodeURIComponent(link.reference)}/qr.svg`;
-    return c.json({ ...view(link), qrCode: qr }, 201);
-  })
-  .get('/api/admin/links/:reference', requireDjomy, async (c) => {
-    const ref = reference(c);
-    const link = await fetchLink(c, ref);
-    if (await getLink(c.var.deps.db, link.reference)) {
-      await saveLink(
-        c.var.deps.db,
-        link,
-        { countryCode: c.var.deps.config.defaultCountry },
-        c.var.deps.now(),
-      );
-    }
-    return c.json(view(link));
-  })
-  .get('/api/admin/links/:reference/qr.svg', async (c) => {
-    const ref = reference(c);
-    const stored = await getLink(c.var.deps.db, ref);
-    const pageUrl = stored?.pageUrl ?? (c.var.deps.djomy ? (await fetchLink(c, ref)).pageUrl : null);
-    if (!pageUrl) throw problems.notFound('Link');
-    return c.body(renderSVG(pageUrl, { border: 2 }), 200, {
-      'Content-Type': 'image/svg+xml',
-      'Cache-Control': 'private, max-age=3600',
-    });
+async function linkRoute(c: AppContext) {
+  const link = await readPaymentLink(c.var.deps, reference(c));
+  if (!link) throw problems.notFound('Link');
+  return c.json(view(link));
+}
+
+async function linkQrRoute(c: AppContext) {
+  const pageUrl = await linkPageUrl(c.var.deps, reference(c));
+  if (!pageUrl) throw problems.notFound('Link');
+  return c.body(renderSVG(pageUrl, { border: 2 }), 200, {
+    'Content-Type': 'image/svg+xml',
+    'Cache-Control': 'private, max-age=3600',
   });
+}
+
+export const adminLinks = new Hono<AppEnv>()
+  .post('/', createLinkRoute)
+  .get('/:reference', linkRoute)
+  .get('/:reference/qr.svg', linkQrRoute);
 
 const Ref = z.object({ reference: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };

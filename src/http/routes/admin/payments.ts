@@ -1,19 +1,19 @@
-/** Admin: the ledger (SPEC §7): list with cursor pagination, one payment with its history, verify now. */
+/** Admin: the ledger: list with cursor pagination, one payment with its history and transactions, verify now. */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { isDjomyError } from '../../../djomy/errors.ts';
+import { DjomyError } from '../../../djomy/errors.ts';
 import { maskPhone } from '../../../djomy/phone.ts';
 import { PAYMENT_STATUSES } from '../../../djomy/schemas.ts';
-import { PAYMENT_ID_PATTERN, type Payment, publicView } from '../../../payments/payment.ts';
+import { PAYMENT_ID_PATTERN, type Payment, publicView } from '../../../payments/model/payment.ts';
 import { NotAtDjomyError, verifyPayment } from '../../../payments/verify-payment.ts';
 import { listEvents } from '../../../store/events.ts';
 import { listOutboxForPayment } from '../../../store/outbox.ts';
-import { getPayment, listPayments, listTransactions } from '../../../store/payments.ts';
+import { listPayments, listTransactions } from '../../../store/payments.ts';
 import { parseWith } from '../../body.ts';
 import type { AppContext, AppEnv } from '../../context.ts';
-import { problems } from '../../problem.ts';
+import { paymentFromParam } from '../../payment-param.ts';
+import { djomyProblem, problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
-import { djomyUnavailable } from '../payments.ts';
 
 const Cursor = z.pipe(
   z.string().check(z.maxLength(200)),
@@ -91,67 +91,65 @@ function record(payment: Payment) {
   };
 }
 
-async function load(c: AppContext): Promise<Payment> {
-  const id = c.req.param('id') ?? '';
-  const payment = PAYMENT_ID_PATTERN.test(id) ? await getPayment(c.var.deps.db, id) : null;
-  if (!payment) throw problems.notFound('Payment');
-  return payment;
+async function listPaymentsRoute(c: AppContext) {
+  const query = parseWith(ListQuery, c.req.query());
+  const page = await listPayments(c.var.deps.db, {
+    status: query.status,
+    flagged: query.flagged,
+    limit: query.limit + 1,
+    after: query.cursor,
+  });
+  const more = page.length > query.limit;
+  const shown = page.slice(0, query.limit);
+  return c.json({
+    payments: shown.map(summary),
+    nextCursor: more ? encodeCursor(shown[shown.length - 1] as Payment) : null,
+  });
+}
+
+async function paymentRoute(c: AppContext) {
+  const payment = await paymentFromParam(c);
+  const [events, notifications, transactions] = await Promise.all([
+    listEvents(c.var.deps.db, payment.id),
+    listOutboxForPayment(c.var.deps.db, payment.id),
+    listTransactions(c.var.deps.db, payment.id),
+  ]);
+  return c.json({
+    payment: record(payment),
+    events,
+    notifications: notifications.map(({ payload: _payload, ...row }) => row),
+    transactions: transactions.map((t) => ({
+      transactionId: t.transactionId,
+      status: t.status,
+      origin: t.origin,
+      current: t.transactionId === payment.transactionId,
+      paidAmount: t.paidAmount,
+      flag: t.flag,
+      verifiedAt: t.verifiedAt ? new Date(t.verifiedAt).toISOString() : null,
+      createdAt: new Date(t.createdAt).toISOString(),
+    })),
+  });
+}
+
+async function verifyNowRoute(c: AppContext) {
+  const payment = await paymentFromParam(c);
+  try {
+    const outcome = await verifyPayment(c.var.deps, payment, 'admin');
+    return c.json({ changed: outcome.changed, payment: record(outcome.payment) });
+  } catch (error) {
+    if (error instanceof NotAtDjomyError) throw problems.conflict('This payment was never created at Djomy.');
+    if (error instanceof DjomyError) {
+      if (error.kind === 'not_found') throw problems.conflict('Djomy does not know this transaction.');
+      throw djomyProblem(error, { paymentId: payment.id });
+    }
+    throw error;
+  }
 }
 
 export const adminPayments = new Hono<AppEnv>()
-  .get('/api/admin/payments', async (c) => {
-    const query = parseWith(ListQuery, c.req.query());
-    const page = await listPayments(c.var.deps.db, {
-      status: query.status,
-      flagged: query.flagged,
-      limit: query.limit + 1,
-      after: query.cursor,
-    });
-    const more = page.length > query.limit;
-    const shown = page.slice(0, query.limit);
-    return c.json({
-      payments: shown.map(summary),
-      nextCursor: more ? encodeCursor(shown[shown.length - 1] as Payment) : null,
-    });
-  })
-  .get('/api/admin/payments/:id', async (c) => {
-    const payment = await load(c);
-    const [events, notifications, transactions] = await Promise.all([
-      listEvents(c.var.deps.db, payment.id),
-      listOutboxForPayment(c.var.deps.db, payment.id),
-      listTransactions(c.var.deps.db, payment.id),
-    ]);
-    return c.json({
-      payment: record(payment),
-      events,
-      notifications: notifications.map(({ payload: _payload, ...row }) => row),
-      transactions: transactions.map((t) => ({
-        transactionId: t.transactionId,
-        status: t.status,
-        origin: t.origin,
-        current: t.transactionId === payment.transactionId,
-        paidAmount: t.paidAmount,
-        flag: t.flag,
-        verifiedAt: t.verifiedAt ? new Date(t.verifiedAt).toISOString() : null,
-        createdAt: new Date(t.createdAt).toISOString(),
-      })),
-    });
-  })
-  .post('/api/admin/payments/:id/verify', async (c) => {
-    const payment = await load(c);
-    try {
-      const outcome = await verifyPayment(c.var.deps, payment, 'admin');
-      return c.json({ changed: outcome.changed, payment: record(outcome.payment) });
-    } catch (error) {
-      if (error instanceof NotAtDjomyError)
-        throw problems.conflict('This payment was never created at Djomy.');
-      if (isDjomyError(error)) {
-        if (error.kind === 'not_found') throw problems.conflict('Djomy does not know this transaction.');
-        throw djomyUnavailable(error, payment.id);
-      }
-      throw error;
-    }
-  });
+  .get('/', listPaymentsRoute)
+  .get('/:id', paymentRoute)
+  .post('/:id/verify', verifyNowRoute);
 
 const Id = z.object({ id: z.string() });
 const adminErrors = {

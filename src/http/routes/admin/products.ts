@@ -1,9 +1,9 @@
-/** Admin: the catalog (SPEC §7). Deleting deactivates, so past payments keep naming the product. */
+/** Admin: the catalog. Deleting deactivates, so past payments keep naming the product. */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { deactivateProduct, listProducts, upsertProduct } from '../../../store/products.ts';
 import { readJson } from '../../body.ts';
-import type { AppEnv } from '../../context.ts';
+import type { AppContext, AppEnv } from '../../context.ts';
 import { problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
 
@@ -31,21 +31,27 @@ function sku(value: string | undefined): string {
   return value;
 }
 
+async function listProductsRoute(c: AppContext) {
+  return c.json({ products: await listProducts(c.var.deps.db, { activeOnly: false }) });
+}
+
+async function upsertProductRoute(c: AppContext) {
+  const id = sku(c.req.param('sku'));
+  const body = await readJson(c.req.raw, ProductBody);
+  const { created, product } = await upsertProduct(c.var.deps.db, { sku: id, ...body }, c.var.deps.now());
+  return c.json(product, created ? 201 : 200);
+}
+
+async function deactivateProductRoute(c: AppContext) {
+  if (!(await deactivateProduct(c.var.deps.db, sku(c.req.param('sku')), c.var.deps.now())))
+    throw problems.notFound('Product');
+  return c.body(null, 204);
+}
+
 export const adminProducts = new Hono<AppEnv>()
-  .get('/api/admin/products', async (c) =>
-    c.json({ products: await listProducts(c.var.deps.db, { activeOnly: false }) }),
-  )
-  .put('/api/admin/products/:sku', async (c) => {
-    const id = sku(c.req.param('sku'));
-    const body = await readJson(c.req.raw, ProductBody);
-    const { created, product } = await upsertProduct(c.var.deps.db, { sku: id, ...body }, c.var.deps.now());
-    return c.json(product, created ? 201 : 200);
-  })
-  .delete('/api/admin/products/:sku', async (c) => {
-    if (!(await deactivateProduct(c.var.deps.db, sku(c.req.param('sku')), c.var.deps.now())))
-      throw problems.notFound('Product');
-    return c.body(null, 204);
-  });
+  .get('/', listProductsRoute)
+  .put('/:sku', upsertProductRoute)
+  .delete('/:sku', deactivateProductRoute);
 
 const Sku = z.object({ sku: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };

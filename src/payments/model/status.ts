@@ -17,13 +17,13 @@
  *   the current reaches `SUCCESS`, an unpaid order switches to it and is
  *   paid; a paid one records it as a `duplicate_charge` for a human to refund.
  */
-import { isoCurrency } from '../djomy/currency.ts';
+import { isoCurrency } from '../../djomy/currency.ts';
 import {
   type DjomyPaymentStatus,
   PAYMENT_STATUSES,
   type PaymentStatus,
   TERMINAL_STATUSES,
-} from '../djomy/schemas.ts';
+} from '../../djomy/schemas.ts';
 import type { CreateError, Payment } from './payment.ts';
 
 export function isTerminal(status: PaymentStatus): boolean {

@@ -44,3 +44,31 @@ export const MAX_OTP_ATTEMPTS = 5;
  * not forever: one Djomy still reports open after this long is left to a human.
  */
 export const FOLLOW_TRANSACTIONS_FOR = 7 * 24 * 60 * 60_000;
+
+/** An open-status webhook this soon after a check tells nothing new: its job makes no Djomy call. */
+export const RECENT_CHECK_FOR_OPEN_EVENTS = 15_000;
+
+/** A create with no outcome for this long was abandoned mid-call (the isolate died). */
+export const CREATE_ABANDONED_AFTER = 60_000;
+
+/**
+ * After a lost create answer, Djomy's list is searched this long for other
+ * transactions of the order (a replaced portal session): Djomy closes an
+ * unused gateway session within about an hour.
+ */
+export const SWEEP_LOST_CREATES_FOR = 2 * 60 * 60_000;
+
+/** Reloads of the return page make at most one Djomy call per payment this often. */
+export const RETURN_VERIFY_INTERVAL = 3_000;
+
+/** A webhook's verify job waits this long, so duplicates and a check already running settle first. */
+export const WEBHOOK_VERIFY_DELAY_SECONDS = 2;
+
+/** The verify job queued after an OTP (when the payment is still open) runs this much later. */
+export const OTP_VERIFY_DELAY_SECONDS = 5;
+
+/** A merchant event nobody has tried to deliver for this long is queued again by the cron. */
+export const OUTBOX_IDLE = 10 * 60_000;
+
+/** A merchant event still undelivered after this long is given up (marked failed). */
+export const OUTBOX_GIVE_UP = 3 * 24 * 60 * 60_000;

@@ -18,13 +18,6 @@
  * 4. retention: purge old webhook bodies, idempotency keys and payer phones.
  */
 import { describeError } from '../lib/log.ts';
-import { commitTransition } from '../payments/commit-transition.ts';
-import type { PaymentDeps } from '../payments/deps.ts';
-import { searchDjomyList } from '../payments/find-creation.ts';
-import { CRON_VERIFY_IDLE, FOLLOW_TRANSACTIONS_FOR } from '../payments/lifetimes.ts';
-import type { NotifyJob, VerifyJob } from '../payments/messages.ts';
-import { closeInLedger } from '../payments/status.ts';
-import { verifyTransaction } from '../payments/verify-payment.ts';
 import { forgetOldIdempotencyKeys } from '../store/idempotency.ts';
 import { listStuckOutbox, recordDelivery } from '../store/outbox.ts';
 import {
@@ -36,6 +29,20 @@ import {
   markTransactionsQueued,
 } from '../store/payments.ts';
 import { forgetOldWebhookEvents } from '../store/webhook-events.ts';
+import { commitTransition } from './commit-transition.ts';
+import type { PaymentDeps } from './deps.ts';
+import { searchDjomyList } from './find-creation.ts';
+import {
+  CREATE_ABANDONED_AFTER,
+  CRON_VERIFY_IDLE,
+  FOLLOW_TRANSACTIONS_FOR,
+  OUTBOX_GIVE_UP,
+  OUTBOX_IDLE,
+  SWEEP_LOST_CREATES_FOR,
+} from './model/lifetimes.ts';
+import type { NotifyJob, VerifyJob } from './model/messages.ts';
+import { closeInLedger } from './model/status.ts';
+import { verifyTransaction } from './verify-payment.ts';
 
 /** Per-run bounds of each lane; their sum keeps a run within the Free plan's 50 D1 queries and 50 subrequests. */
 export const CRON_LIMITS = {
@@ -59,16 +66,6 @@ export const CRON_LIMITS = {
 
 /** Queues accept at most 100 messages per sendBatch. */
 const SEND_BATCH = 100;
-const OUTBOX_IDLE = 10 * 60_000;
-const OUTBOX_GIVE_UP = 3 * 24 * 60 * 60_000;
-/** A create that has had no answer for this long was abandoned. */
-const CREATE_ABANDONED = 60_000;
-/**
- * After a lost create answer, Djomy's list is searched this long for other
- * transactions of the order (a replaced portal session): Djomy closes an
- * unused gateway session within about an hour.
- */
-const SWEEP_LOST_CREATES_FOR = 2 * 60 * 60_000;
 /** A lane does not start once the run is this old: the next run, in 5 minutes, goes on. */
 const RUN_DEADLINE_MS = 20_000;
 const DAY = 24 * 60 * 60_000;
@@ -131,7 +128,7 @@ async function resendOutbox(deps: PaymentDeps, now: number, report: ReconcileRep
 async function sweepCreations(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
   const pending = await listPaymentsToSweep(deps.db, {
     idleSince: now - CRON_VERIFY_IDLE,
-    createdBefore: now - CREATE_ABANDONED,
+    createdBefore: now - CREATE_ABANDONED_AFTER,
     lostSince: now - SWEEP_LOST_CREATES_FOR,
     limit: CRON_LIMITS.creation,
   });

@@ -1,13 +1,18 @@
 /**
- * What the payer does after a payment is created (SPEC §3, decision 3).
+ * What the payer does after a payment is created, or while it is open
+ * (docs/djomy.md#otp-or-phone-approval).
  */
+import * as z from 'zod/mini';
 import type { Payment } from './payment.ts';
 
-export type NextStep =
-  | { type: 'redirect'; url: string }
-  | { type: 'otp' }
-  | { type: 'open_url'; url: string }
-  | { type: 'approve_on_phone' };
+/** The one definition of the next step; its type is inferred from it. */
+export const NextStep = z.union([
+  z.object({ type: z.literal('redirect'), url: z.string() }),
+  z.object({ type: z.literal('otp') }),
+  z.object({ type: z.literal('open_url'), url: z.string() }),
+  z.object({ type: z.literal('approve_on_phone') }),
+]);
+export type NextStep = z.infer<typeof NextStep>;
 
 /**
  * - gateway: go to Djomy's portal at once;

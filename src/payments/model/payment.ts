@@ -2,8 +2,8 @@
  * A payment as the ledger knows it, and the view of it a browser may see.
  */
 import * as z from 'zod/mini';
-import { PAYMENT_STATUSES, type PaymentStatus } from '../djomy/schemas.ts';
-import { randomId } from '../lib/ids.ts';
+import { PAYMENT_STATUSES, type PaymentStatus } from '../../djomy/schemas.ts';
+import { randomId } from '../../lib/ids.ts';
 
 /**
  * `gateway` and `direct` payments are created by this Worker; `link` payments

@@ -6,10 +6,26 @@
  * ledger, not Djomy, closed the payment, and a duplicate charge names both
  * Djomy transactions (docs/money-safety.md).
  */
-import { randomId } from '../lib/ids.ts';
-import type { OutboxChannel, OutboxDraft } from '../store/outbox.ts';
+import { randomId } from '../../lib/ids.ts';
 import { type Payment, publicView } from './payment.ts';
 import type { Change, MerchantEvent } from './status.ts';
+
+/** Where a merchant event is delivered; each channel has its own outbox row, retries and dead letters. */
+export type OutboxChannel = 'webhook';
+
+/** One merchant event for one channel, as the outbox stores it. */
+export interface OutboxDraft {
+  /** The Standard Webhooks `webhook-id`, the same on every retry. */
+  id: string;
+  paymentId: string;
+  type: string;
+  /** What makes the event once-only for its payment: its type, or its type and a transaction. */
+  eventKey: string;
+  channel: OutboxChannel;
+  /** The exact JSON body to deliver. */
+  payload: string;
+  createdAt: number;
+}
 
 export function merchantEventBody(payment: Payment, type: MerchantEvent, change: Change | null, now: number) {
   const duplicate = change?.detail.duplicateCharge as
