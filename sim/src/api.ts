@@ -1,7 +1,8 @@
 /**
- * The Djomy API surface the simulator implements (§4, decision 16). Each
+ * The Djomy API surface the simulator implements (docs/djomy.md#endpoints). Each
  * route goes through the gate (count, latency, partner domain, faults), then
- * the credential checks, then its handler. Anything else is a 404 envelope.
+ * the credential checks, then its handler. Anything else, payouts included
+ * (docs/djomy.md#out-of-scope), is a 404 envelope.
  */
 import { Hono } from 'hono';
 import { issueToken, requireClient } from './auth.ts';

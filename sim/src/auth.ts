@@ -1,5 +1,5 @@
 /**
- * Djomy's two credentials (§2.1, decision 1): `X-API-KEY` on every call, and
+ * Djomy's two credentials (docs/djomy.md#authentication): `X-API-KEY` on every call, and
  * on business calls also a Bearer token from `POST /v1/auth`, for the same
  * client. Tokens live in memory and expire after `tokenTtlSeconds` of real time.
  */
@@ -31,7 +31,7 @@ async function authenticatedClient(env: SimEnv, header: string | undefined): Pro
   return timingSafeEqualText(`${key.clientId}:${key.signature}`, expected) ? key.clientId : null;
 }
 
-/** `POST /v1/auth`: the body is ignored, and so is any Authorization header (§2.1). */
+/** `POST /v1/auth`: the body is ignored, and so is any Authorization header. */
 export async function issueToken(c: Context<SimHono>): Promise<Response> {
   const clientId = await authenticatedClient(c.env, c.req.header('x-api-key'));
   if (!clientId) return fail(c, 401, MESSAGES.badCredentials);

@@ -47,18 +47,24 @@ export interface SimConfig {
   webhookRetry: { attempts: number; baseDelayMs: number };
   tokenTtlSeconds: number;
   methodModes: Record<PromptMethod, 'otp' | 'push'>;
-  /** Sandbox as observed (§10): active links read `ENABLED`, links list no payments, OM always fails. */
+  /**
+   * Sandbox as observed (docs/djomy.md#hosts-and-environments): active links read `ENABLED`, links
+   * list no payments, OM always fails.
+   */
   sandboxQuirks: boolean;
   consumedUniqueLinkStatus: 'PAID' | 'REVOKED';
-  /** Only the older field names: `paymentUrl`, `reference`, `url` (decision 6). */
+  /** Only the older field names: `paymentUrl`, `reference`, `url` (docs/djomy.md#field-variants). */
   legacyNames: boolean;
-  /** Production-like edge: every call must carry this `X-PARTNER-DOMAIN`, else 403 HTML (decision 12). */
+  /**
+   * Production-like edge: every call must carry this `X-PARTNER-DOMAIN`, else 403 HTML
+   * (docs/djomy.md#edge-refusal-and-partner-domain).
+   */
   partnerDomain: string | null;
   returnParams: boolean;
   gatewayTimeoutMinutes: number;
   /** How long after creation a late-success test payer's payment turns SUCCESS. */
   lateSuccessSeconds: number;
-  /** Forces the `currency` label of every payment, e.g. an unknown one (decision 8). */
+  /** Forces the `currency` label of every payment, e.g. an unknown one (docs/djomy.md#currencies). */
   currencyLabel: string | null;
   /** How the merchant inbox answers djomy-edge's notifications. */
   /** How the merchant inbox answers; `location` is sent with a 3xx, to test that deliveries never follow it. */

@@ -1,5 +1,5 @@
 /**
- * Test and dev controls under `/__sim` (SPEC §8). JSON in, JSON out, no
+ * Test and dev controls under `/__sim`. JSON in, JSON out, no
  * auth: other test suites rely on this exact API (see sim/README.md).
  */
 import { type Context, Hono } from 'hono';

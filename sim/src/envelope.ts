@@ -1,5 +1,5 @@
 /**
- * Djomy's answer shapes (§3, decisions 9 and 11): the JSON envelope with
+ * Djomy's answer shapes (docs/djomy.md#envelope-and-errors): the JSON envelope with
  * `status` echoing the HTTP code, and the HTML pages that come from the edge
  * rather than from the API (403 refusals, some 5xx).
  */
@@ -31,7 +31,7 @@ export function envelope<T>(
   return { success: error === null, message, data, error, timestamp: new Date().toISOString(), status };
 }
 
-/** A successful answer: 200, or 201 on creations (decision 11). */
+/** A successful answer: 200, or 201 on creations (the client accepts any 2xx). */
 export function ok<T>(c: Context, data: T, message: string, status: 200 | 201 = 200): Response {
   return c.json(envelope(status, message, data), status);
 }
@@ -56,7 +56,7 @@ export const MESSAGES = {
   validation: 'Données invalides',
 } as const;
 
-/** Djomy's edge refusing the caller (IP or partner domain not allowed), as nginx/Cloudflare render it (§1). */
+/** Djomy's edge refusing the caller (IP or partner domain not allowed), as nginx/Cloudflare render it. */
 export function edgeRefusalPage(): Response {
   return htmlError(403, '403 Forbidden', 'Access denied. You do not have permission to access this server.');
 }

@@ -1,5 +1,5 @@
 /**
- * Injected faults (`/__sim/faults`, SPEC §8): which API calls fail and how,
+ * Injected faults (`/__sim/faults`, see sim/README.md#faults): which API calls fail and how,
  * slow answers, early token expiry, and the webhook drop / duplicate /
  * reorder rates. Every chance is drawn from one seeded generator, so a run
  * replays identically with the same `seed` and the same sequence of calls.

@@ -1,13 +1,14 @@
 /**
  * What stands in front of every Djomy API endpoint, in this order: the call
  * is counted; the injected latency is waited; the production-like edge
- * refuses a missing or wrong `X-PARTNER-DOMAIN` with 403 HTML (decision 12);
+ * refuses a missing or wrong `X-PARTNER-DOMAIN` with 403 HTML
+ * (docs/djomy.md#edge-refusal-and-partner-domain);
  * then an injected fault may replace the answer.
  *
  * A fault is decided before the call is processed, so a faulted create
  * creates nothing, except `timeout` on a create: the payment or link IS
  * created and the answer never comes in time, which is the realistic
- * "outcome unknown" case that a client must not blindly retry (decision 9).
+ * "outcome unknown" case that a client must not blindly retry (docs/money-safety.md).
  * `reset` is the other "outcome unknown" case, on any endpoint: the call is
  * processed, its answer starts, and the connection dies while the body is read.
  * A handler can ask for the same (`loseAnswer`), for a payer's test number.

@@ -1,7 +1,8 @@
 /**
- * The Djomy simulator (SPEC §8): Djomy's API, the payer's pages, and the
- * `/__sim` controls, in one Worker whose state lives in module memory.
- * This file only wires the parts together; see sim/README.md.
+ * The Djomy simulator, a stand-in for Djomy's sandbox: Djomy's API as
+ * docs/djomy.md describes it, the payer's pages, and the `/__sim` controls,
+ * in one Worker whose state lives in module memory. This file only wires the
+ * parts together; see sim/README.md.
  */
 import { Hono } from 'hono';
 import { api } from './api.ts';

@@ -1,7 +1,7 @@
 /**
  * The one place where a payment's status changes, and what follows from it:
  * fees and the operator reference on success, link usage and closing rules
- * (§5.6, §5.7), and one webhook per change (decision 15). Timeouts, late
+ * (docs/djomy.md#payment-links), and one webhook per change. Timeouts, late
  * successes and link expiry are evaluated lazily, when something reads the
  * payment or link: a Worker cannot rely on timers outliving the request.
  * The payer's test numbers (`test-numbers.ts`) bend what the payer's actions do.
@@ -73,7 +73,7 @@ export function changeStatus(
 
 /**
  * The payer approved (OTP, phone, KULU, portal, link page). The sandbox fails
- * every OM payment (§10), unless the payer's test number already decides.
+ * every OM payment (under `sandboxQuirks`), unless the payer's test number already decides.
  */
 export function payerApproves(payment: Payment): void {
   switch (testBehaviourOf(payment.payerIdentifier)) {
@@ -121,7 +121,7 @@ function isOpen(payment: Payment): boolean {
 /**
  * What time has done to a payment since it was last read: a late-success
  * payment succeeds once due (it never times out at Djomy), and a gateway
- * session dies after about an hour (§5.2, decision 14). Call it wherever a
+ * session dies after about an hour (docs/djomy.md#gateway-payment). Call it wherever a
  * payment is read, so the change and its webhook happen then.
  */
 export function refreshPayment(payment: Payment): Payment {
@@ -141,7 +141,7 @@ export function refreshPayment(payment: Payment): Payment {
 /**
  * A success on a link: UNIQUE closes at once (PAID, or REVOKED by setting);
  * MULTIPLE closes at its usageLimit, and without one after its first
- * success, as observed in production (§5.6).
+ * success, as observed in production (docs/djomy.md#payment-links).
  */
 function recordLinkUsage(link: Link): void {
   link.numberOfUsage += 1;
@@ -151,7 +151,7 @@ function recordLinkUsage(link: Link): void {
 }
 
 /**
- * Past `expiresAt`, an active link is EXPIRED (§6.2). Its payments are
+ * Past `expiresAt`, an active link is EXPIRED. Its payments are
  * refreshed first: a late success due before now may have closed the link.
  */
 export function expireLinkIfStale(link: Link): Link {

@@ -2,7 +2,7 @@
  * A payer paying on a payment link, from the link page or `/__sim`. The
  * payment carries the link's `paymentLinkReference`, and its
  * `merchantReference` as `merchantPaymentReference` (empty when the link has
- * none, like a static shop QR; decision 13).
+ * none, like a static shop QR; docs/djomy.md#payment-links).
  */
 import type { PaymentStatus } from './domain.ts';
 import { changeStatus, expireLinkIfStale, openPayment, payerApproves } from './lifecycle.ts';

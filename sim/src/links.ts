@@ -1,6 +1,6 @@
 /**
- * Djomy's payment links: `POST /v1/links` (§5.6), `GET /v1/links/{ref}` and
- * `GET /v1/links` (§5.7).
+ * Djomy's payment links (docs/djomy.md#payment-links): `POST /v1/links`,
+ * `GET /v1/links/{ref}` and `GET /v1/links`.
  */
 import type { Context } from 'hono';
 import { portalMethods } from './domain.ts';
@@ -43,7 +43,7 @@ export async function createLink(c: Context<SimHono>): Promise<Response> {
     linkName: reader.string('linkName') ?? null,
     description: reader.string('description') ?? null,
     merchantReference: reader.string('merchantReference') ?? null,
-    // Without a phone number Djomy sends no SMS and reports no error (§10).
+    // Without a phone number Djomy sends no SMS and reports no error.
     phoneNumber: reader.phone('phoneNumber', { required: false }) ?? null,
     sendSms: reader.boolean('sendSms') ?? false,
     returnUrl: reader.url('returnUrl') ?? null,
@@ -74,7 +74,7 @@ export function getLink(c: Context<SimHono>): Response {
   return ok(c, linkView(expireLinkIfStale(link)), 'Lien de paiement');
 }
 
-/** Newest first, in the same page shape as `GET /v1/payments` (decision 13). */
+/** Newest first, in the same page shape as `GET /v1/payments` (docs/djomy.md#lists). */
 export function listLinks(c: Context<SimHono>): Response {
   const reader = new BodyReader({});
   const pageRequest = readPageRequest(new URL(c.req.url).searchParams, (f, m) => reader.invalid(f, m));

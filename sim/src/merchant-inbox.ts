@@ -1,8 +1,9 @@
 /**
  * The merchant's server, as far as djomy-edge is concerned: it receives the
- * Standard Webhooks notifications (SPEC §6), checks them with the shared
- * verifier, records what came, and answers as `merchantResponse` says (a
- * status, or a 500 with probability `failRate`) so retries can be tested.
+ * Standard Webhooks notifications (README.md#from-the-worker-to-your-server),
+ * checks them with the shared verifier, records what came, and answers as
+ * `merchantResponse` says (a status, or a 500 with probability `failRate`) so
+ * retries can be tested.
  */
 import type { Context } from 'hono';
 import { verifyStandardWebhook } from '../../src/notify/standard-webhooks.ts';

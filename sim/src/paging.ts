@@ -1,6 +1,6 @@
 /**
- * Spring-style pages for the list endpoints (§5.5, decision 13). The page
- * query is accepted flat (`page`, `size`) or nested the way MED sends it
+ * Spring-style pages for the list endpoints (docs/djomy.md#lists). The page
+ * query is accepted flat (`page`, `size`) or nested the way one PHP SDK sends it
  * (`paginationRequest[page]`, `paginationRequest[size]`).
  */
 export interface PageRequest {

@@ -1,5 +1,5 @@
 /**
- * `GET /v1/payments` (§5.5, decision 13): the merchant's payments filtered by
+ * `GET /v1/payments` (docs/djomy.md#lists): the merchant's payments filtered by
  * `statuses` (default SUCCESS,PENDING) and a `YYYY-MM-DD` period (both dates
  * or neither; default the current month), sorted and paged.
  */
@@ -49,7 +49,7 @@ function readFilter(query: URLSearchParams, reader: BodyReader): ListFilter {
   if ([...statuses].some((s) => !(PAYMENT_STATUSES as readonly string[]).includes(s))) {
     reader.invalid('statuses', `statuses accepte ${PAYMENT_STATUSES.join(', ')}.`);
   }
-  // "The API refuses a half-filled period" (§5.5).
+  // Djomy refuses a half-filled period.
   const start = query.get('startDate');
   const end = query.get('endDate');
   if ((start === null) !== (end === null)) {

@@ -1,6 +1,6 @@
 /**
- * Djomy's payment endpoints: direct payment (§5.1), hosted gateway (§5.2),
- * confirmOTP (§5.3, decision 4) and the official status (§5.4). The payer's
+ * Djomy's payment endpoints (docs/djomy.md#endpoints): direct payment, hosted
+ * gateway, confirmOTP and the official status. The payer's
  * test numbers (`test-numbers.ts`) act here on creation and on confirmOTP.
  */
 import type { Context } from 'hono';
@@ -16,7 +16,10 @@ import { testBehaviourOf } from './test-numbers.ts';
 import { BodyReader } from './validation.ts';
 import { creationView, statusView } from './views.ts';
 
-/** The exact refusal Djomy gives when the gateway's payer number is missing or empty (§5.2). */
+/**
+ * The exact refusal Djomy gives when the gateway's payer number is missing or empty
+ * (docs/djomy.md#gateway-payment).
+ */
 export const PAYER_NUMBER_REQUIRED = 'Le numéro de téléphone du payeur est obligatoire.';
 
 function originOf(c: Context): string {
@@ -40,7 +43,7 @@ function readDirectMethod(reader: BodyReader): DirectMethod | undefined {
   return method as DirectMethod | undefined;
 }
 
-/** PAYCARD identifies the payer by account digits, every wallet by phone (§5.1, §9). */
+/** PAYCARD identifies the payer by account digits, every wallet by phone (docs/djomy.md#direct-payment). */
 function readPayerIdentifier(reader: BodyReader, method: DirectMethod | undefined): string | undefined {
   if (method !== 'PAYCARD') return reader.phone('payerIdentifier');
   const account = reader.string('payerIdentifier', { required: true });
@@ -67,7 +70,10 @@ function modeOf(method: DirectMethod): PaymentMode {
   return method === 'KULU' ? 'redirect' : config().methodModes[method];
 }
 
-/** `POST /v1/payments`: PENDING at once; the payer acts by OTP, phone prompt or KULU page (decision 3). */
+/**
+ * `POST /v1/payments`: PENDING at once; the payer acts by OTP, phone prompt or KULU page
+ * (docs/djomy.md#otp-or-phone-approval).
+ */
 export async function createDirectPayment(c: Context<SimHono>): Promise<Response> {
   const body = await readJsonObject(c);
   if (body instanceof Response) return body;
@@ -185,7 +191,7 @@ export async function confirmOtp(c: Context<SimHono>): Promise<Response> {
   return ok(c, statusView(payment), 'Statut du paiement');
 }
 
-/** `GET /v1/payments/{transactionId}/status`: the only source of truth (decision 5). */
+/** `GET /v1/payments/{transactionId}/status`: the only source of truth (docs/djomy.md#statuses). */
 export function paymentStatus(c: Context<SimHono>): Response {
   const payment = payments.get(c.req.param('transactionId') ?? '');
   if (!payment) return fail(c, 404, MESSAGES.paymentNotFound);

@@ -2,7 +2,7 @@
  * Two kinds of randomness. Faults draw from a seeded generator so that a run
  * can be replayed with the same `seed`; identifiers, OTPs and tokens come
  * from the platform CSPRNG because nothing should be able to predict them
- * (decision 3: there is no magic OTP).
+ * (Djomy has no magic test OTP, and neither has the simulator).
  */
 import { randomBytes, toBase64 } from '../../src/lib/crypto.ts';
 
@@ -26,12 +26,12 @@ function randomDigits(count: number): string {
   return Array.from(randomBytes(count), (byte) => String(byte % 10)).join('');
 }
 
-/** A 4–6 digit one-time pin (§9). */
+/** A 4–6 digit one-time pin. */
 export function randomOtp(): string {
   return randomDigits(4 + ((randomBytes(1)[0] ?? 0) % 3));
 }
 
-/** An opaque link reference; Djomy's real format is unknown (§9). */
+/** An opaque link reference; Djomy's real format is unknown. */
 export function randomLinkReference(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   return `LNK-${Array.from(randomBytes(12), (byte) => alphabet[byte % alphabet.length]).join('')}`;
@@ -46,7 +46,7 @@ function base64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
-/** Looks like Djomy's JWT (§2.1); the sim only ever looks it up, it never decodes it. */
+/** Looks like Djomy's JWT; the sim only ever looks it up, it never decodes it. */
 export function randomAccessToken(clientId: string, ttlSeconds: number): string {
   const now = Math.floor(Date.now() / 1000);
   const json = (value: object) => base64Url(new TextEncoder().encode(JSON.stringify(value)));

@@ -1,5 +1,5 @@
 /**
- * Field checks for Djomy request bodies (§5, decisions 7 and 10). Where
+ * Field checks for Djomy request bodies (docs/djomy.md#request-rules). Where
  * Djomy's real rule is unknown the sim is stricter, so that client bugs
  * surface here rather than in production. Each failed check names its field
  * in `fieldsErrors` and adds a French sentence to `details`.
@@ -17,7 +17,7 @@ interface FieldError {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** https, or http for loopback hosts only (decision 10). */
+/** https, or http for loopback hosts only (so local runs work; Djomy itself refuses http). */
 export function isSecureOrLoopbackUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const url = new URL(text);
@@ -63,7 +63,7 @@ export class BodyReader {
     return value as T;
   }
 
-  /** Uppercase ISO alpha-2 among GN, SL, LR; lowercase is refused (§5.6). */
+  /** Uppercase ISO alpha-2 among GN, SL, LR; lowercase is refused, as Djomy does. */
   countryCode(field = 'countryCode'): CountryCode | undefined {
     const value = this.string(field, { required: true, requiredMessage: 'Le code pays est obligatoire.' });
     if (value === undefined) return undefined;
@@ -73,7 +73,7 @@ export class BodyReader {
     return value;
   }
 
-  /** Positive; an integer for GNF, at most 2 decimals otherwise (decision 7). */
+  /** Positive; an integer for GNF (no minor unit), at most 2 decimals otherwise. */
   amount(field: string, country: CountryCode | undefined, { required = true } = {}): number | undefined {
     const value = this.body[field];
     if (!this.present(field))
@@ -106,7 +106,7 @@ export class BodyReader {
     return value;
   }
 
-  /** Flat: string, number or boolean values only (§5.1). */
+  /** Flat: string, number or boolean values only; Djomy refuses nesting and arrays. */
   metadata(field = 'metadata'): Metadata {
     const value = this.body[field];
     if (!this.present(field)) return {};
@@ -159,7 +159,7 @@ export class BodyReader {
     return value;
   }
 
-  /** A date-time in the future (`YYYY-MM-DDTHH:MM:SSZ`, §9). */
+  /** A date-time in the future (`YYYY-MM-DDTHH:MM:SSZ`). */
   futureDateTime(field: string): string | undefined {
     const value = this.string(field);
     if (value === undefined) return undefined;

@@ -1,6 +1,6 @@
 /**
- * What the API shows of a payment or a link (§5.1, §5.4, §5.6), including
- * the field-name and sandbox variants of decision 6. Fields Djomy would
+ * What the API shows of a payment or a link, including the field-name and
+ * sandbox variants of docs/djomy.md#field-variants. Fields Djomy would
  * leave empty are left out rather than sent as `null`, matching the
  * afro.tools response schemas.
  */
@@ -12,7 +12,10 @@ function currencyOf(payment: Payment): string {
   return config().currencyLabel ?? COUNTRIES[payment.countryCode].currency;
 }
 
-/** The status object of `GET /v1/payments/{id}/status`, confirmOTP and webhooks (§5.4). */
+/**
+ * The status object of `GET /v1/payments/{id}/status`, confirmOTP and webhooks
+ * (docs/djomy.md#payment-status).
+ */
 export function statusView(payment: Payment): Record<string, unknown> {
   return {
     transactionId: payment.transactionId,
@@ -32,7 +35,7 @@ export function statusView(payment: Payment): Record<string, unknown> {
   };
 }
 
-/** The `data` of a 201 from `/v1/payments` or `/v1/payments/gateway` (§5.1, §5.2). */
+/** The `data` of a 201 from `/v1/payments` or `/v1/payments/gateway`. */
 export function creationView(payment: Payment): Record<string, unknown> {
   const url = payment.redirectUrl === null ? null : (config().redirectUrlOverride ?? payment.redirectUrl);
   return {
@@ -61,10 +64,10 @@ function linkPaymentView(payment: Payment): Record<string, unknown> {
   };
 }
 
-/** A payment link as `POST`/`GET /v1/links` show it (§5.6, §5.7). */
+/** A payment link as `POST`/`GET /v1/links` show it (docs/djomy.md#payment-links). */
 export function linkView(link: Link): Record<string, unknown> {
   const { legacyNames, sandboxQuirks } = config();
-  // The sandbox shows ENABLED for an active link and never lists its payments (§10).
+  // The sandbox shows ENABLED for an active link and never lists its payments.
   const status = sandboxQuirks && link.status === 'ACTIVE' ? 'ENABLED' : link.status;
   const linkPayments = sandboxQuirks
     ? []

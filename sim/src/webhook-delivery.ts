@@ -1,6 +1,6 @@
 /**
  * Delivering one webhook message the way an unreliable sender would
- * (decision 15, SPEC §8): retries with exponential backoff on a non-2xx
+ * (sim/README.md#webhooks): retries with exponential backoff on a non-2xx
  * answer or a network error, and the drop / duplicate / reorder faults.
  * Its effects (sending, waiting, chance) are passed in, so it can be tested
  * without a network.

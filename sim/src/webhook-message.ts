@@ -1,5 +1,5 @@
 /**
- * One Djomy payment webhook (§7, decisions 2 and 15): the V1 or V2 envelope,
+ * One Djomy payment webhook (docs/djomy.md#webhooks): the V1 or V2 envelope,
  * serialised once, and its `X-Webhook-Signature` over exactly those bytes.
  * The bytes and signature are kept so retries, duplicates and replays send
  * the very same message.
@@ -20,7 +20,7 @@ export interface WebhookMessage {
 
 export interface WebhookInput {
   eventType: string;
-  /** The status object (§5.4) at the moment of the change. */
+  /** The status object at the moment of the change. */
   payment: Record<string, unknown> & { transactionId: string };
   paymentLinkReference: string | null;
   metadata: Record<string, unknown>;

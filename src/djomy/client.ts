@@ -1,8 +1,9 @@
 /**
- * The Djomy client: every call of djomy-api.md §4 this project makes, with
- * the headers of decision 1 (`X-API-KEY` on every call, the Bearer on every
- * business call, `X-PARTNER-DOMAIN` when configured) and one re-authentication
- * when Djomy answers 401. No Hono, no D1: it only needs `fetch` and a token cache.
+ * The Djomy client: every Djomy call this project makes (docs/djomy.md#endpoints),
+ * with the headers of docs/djomy.md#authentication (`X-API-KEY` on every call,
+ * the Bearer on every business call, `X-PARTNER-DOMAIN` when configured) and one
+ * re-authentication when Djomy answers 401. No Hono, no D1: it only needs `fetch`
+ * and a token cache.
  *
  * @example
  * const djomy = new DjomyClient({ baseUrl, clientId, clientSecret, partnerDomain: null, timeoutMs: 10_000, tokens })
@@ -43,7 +44,10 @@ export interface DjomyClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Djomy's default when `expiresIn` is missing or nonsense (decision 1). */
+/**
+ * Assumed when `expiresIn` is missing or nonsense: the most common default
+ * (docs/djomy.md#authentication).
+ */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
 type BusinessCall<T> = Omit<DjomyCall<T>, 'headers'>;
@@ -111,7 +115,10 @@ export class DjomyClient {
     });
   }
 
-  /** `POST /v1/payments/{transactionId}/confirmOTP` with `{oneTimePin}` (decision 4). */
+  /**
+   * `POST /v1/payments/{transactionId}/confirmOTP` with exactly `{oneTimePin}`
+   * (docs/djomy.md#confirmotp).
+   */
   async confirmOtp(transactionId: string, oneTimePin: string): Promise<DjomyPaymentStatus> {
     return this.call({
       operation: 'confirmOtp',
@@ -123,7 +130,7 @@ export class DjomyClient {
     });
   }
 
-  /** `GET /v1/payments/{transactionId}/status`: the only source of truth (decision 5). */
+  /** `GET /v1/payments/{transactionId}/status`: the only source of truth (docs/djomy.md#statuses). */
   getPaymentStatus(transactionId: string): Promise<DjomyPaymentStatus> {
     return this.call({
       operation: 'getPaymentStatus',
@@ -134,7 +141,7 @@ export class DjomyClient {
     });
   }
 
-  /** `GET /v1/payments`, one page (decision 13). */
+  /** `GET /v1/payments`, one page, with flat Spring-style paging (docs/djomy.md#lists). */
   listPayments(query: ListPaymentsQuery = {}): Promise<{ items: DjomyPaymentStatus[]; last: boolean }> {
     const params = new URLSearchParams({
       page: String(query.page ?? 0),

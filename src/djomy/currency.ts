@@ -1,6 +1,6 @@
 /**
  * Djomy labels currencies in its own words (`GNF`, `FCFA`, `Dollar`, `Leones`;
- * djomy-api.md §6.3, decision 8). The ledger stores ISO 4217 codes. An unknown
+ * docs/djomy.md#currencies). The ledger stores ISO 4217 codes. An unknown
  * label is never guessed: the caller keeps it as received and flags the payment.
  */
 
@@ -19,5 +19,5 @@ export function isoCurrency(label: string): string | null {
   return ISO_BY_LABEL[label] ?? null;
 }
 
-/** The currency Djomy uses for each country (decision 8). */
+/** The currency Djomy uses for each country: requests carry none, Djomy takes the country's. */
 export const CURRENCY_BY_COUNTRY = { GN: 'GNF', SL: 'SLE', LR: 'USD' } as const;

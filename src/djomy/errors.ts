@@ -1,6 +1,6 @@
 /**
  * What can go wrong when calling Djomy, as values a caller can act on
- * (djomy-api.md §3 and decision 9). Every failure of the client is a
+ * (docs/djomy.md#envelope-and-errors). Every failure of the client is a
  * `DjomyError`; nothing else escapes it.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Payer phone numbers as Djomy wants them: `00` + country code + national
- * number, digits only (djomy-api.md §9, decision 7). People type them in many
+ * number, digits only (docs/djomy.md#phone-numbers). People type them in many
  * ways: `+224 622 12 34 56`, `622123456`, `00224622123456`, `224622123456`,
  * or with a local trunk `0`.
  */
@@ -15,7 +15,7 @@ interface NumberingPlan {
 }
 
 const PLANS: Record<Country, NumberingPlan> = {
-  // Guinea: 9-digit mobile numbers starting with 6 (§9).
+  // Guinea: 9-digit mobile numbers starting with 6.
   GN: { callingCode: '224', national: /^6\d{8}$/ },
   // Sierra Leone: 8-digit national numbers.
   SL: { callingCode: '232', national: /^\d{8}$/ },

@@ -1,8 +1,8 @@
 /**
  * Djomy's requests and responses, each defined once; the TypeScript types are
  * inferred from these schemas. Requests are strict (we never send a field
- * djomy-api.md §13 does not list); responses are loose (Djomy may add fields)
- * and accept only the name variants of decision 6.
+ * docs/djomy.md#request-rules does not list); responses are loose (Djomy may
+ * add fields) and accept only the name variants of docs/djomy.md#field-variants.
  *
  * `zod/mini` keeps the Worker bundle small (classic zod costs ≈ 120 KiB gzip).
  */
@@ -10,16 +10,22 @@ import * as z from 'zod/mini';
 
 // ── Shared pieces ────────────────────────────────────────────────────────────
 
-/** Direct payments (§5.1): `CARD` is refused there, cards go through the gateway. */
+/**
+ * Direct payments: Djomy refuses `CARD` there, cards go through the gateway
+ * (docs/djomy.md#direct-payment).
+ */
 export const DIRECT_METHODS = ['OM', 'MOMO', 'KULU', 'PAYCARD', 'SOUTRA_MONEY', 'YMO'] as const;
-/** The hosted portal's filter (§5.2); Djomy silently shows every method for an unknown value. */
+/**
+ * The hosted portal's filter; Djomy silently shows every method for an unknown value
+ * (docs/djomy.md#gateway-payment).
+ */
 export const GATEWAY_METHODS = ['OM', 'MOMO', 'SOUTRA_MONEY', 'PAYCARD', 'CARD'] as const;
 export type DirectMethod = (typeof DIRECT_METHODS)[number];
 export type GatewayMethod = (typeof GATEWAY_METHODS)[number];
 
 /**
- * Djomy's payment statuses (§6.1). `AUTHORIZED` and the defensive ones are left out
- * (decision 5): the simulator never emits them, the state machine treats them as open.
+ * Djomy's payment statuses (docs/djomy.md#statuses). `AUTHORIZED` and other unknown
+ * values are left out: the simulator never emits them, the state machine treats them as open.
  */
 export const PAYMENT_STATUSES = [
   'CREATED',
@@ -33,7 +39,7 @@ export const PAYMENT_STATUSES = [
   'REFUNDED',
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-/** Final at Djomy; only `SUCCESS` may still become `REFUNDED` (decision 5). Every other status is open. */
+/** Final at Djomy; only `SUCCESS` may still become `REFUNDED`. The rest, `CAPTURED` included, is open. */
 export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
   'SUCCESS',
   'FAILED',
@@ -42,19 +48,19 @@ export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
   'REFUNDED',
 ]);
 
-/** Flat metadata: Djomy refuses nesting and arrays (§5.1). */
+/** Flat metadata: Djomy refuses nesting and arrays. */
 export const FlatMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
-/** GN amounts are whole francs (GNF has no minor unit); Djomy wants a positive number. */
+/** Positive and whole in every currency: GNF has no minor unit (docs/djomy.md#request-rules). */
 const Amount = z.number().check(z.positive(), z.int());
 const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/));
 const Text255 = z.string().check(z.maxLength(255));
-/** `00` + country code + national number (§9), e.g. `00224622123456`. */
+/** `00` + country code + national number (docs/djomy.md#phone-numbers), e.g. `00224622123456`. */
 const InternationalPhone = z.string().check(z.regex(/^00\d{8,15}$/));
 
 // ── Requests ─────────────────────────────────────────────────────────────────
 
-/** The fields both payment creations share (§5.1, §5.2). */
+/** The fields both payment creations share (docs/djomy.md#request-rules). */
 const PaymentRequestFields = {
   amount: Amount,
   countryCode: CountryCode,
@@ -65,7 +71,7 @@ const PaymentRequestFields = {
   metadata: z.optional(FlatMetadata),
 };
 
-/** `POST /v1/payments` (§5.1). `CARD` is not a direct method. */
+/** `POST /v1/payments` (docs/djomy.md#direct-payment). `CARD` is not a direct method. */
 export const DirectPaymentRequest = z.strictObject({
   ...PaymentRequestFields,
   paymentMethod: z.enum(DIRECT_METHODS),
@@ -73,7 +79,7 @@ export const DirectPaymentRequest = z.strictObject({
 });
 export type DirectPaymentRequest = z.infer<typeof DirectPaymentRequest>;
 
-/** `POST /v1/payments/gateway` (§5.2). `payerNumber` is enforced by Djomy. */
+/** `POST /v1/payments/gateway` (docs/djomy.md#gateway-payment). `payerNumber` is enforced by Djomy. */
 export const GatewayPaymentRequest = z.strictObject({
   ...PaymentRequestFields,
   payerNumber: InternationalPhone,
@@ -81,11 +87,11 @@ export const GatewayPaymentRequest = z.strictObject({
 });
 export type GatewayPaymentRequest = z.infer<typeof GatewayPaymentRequest>;
 
-/** `POST /v1/payments/{transactionId}/confirmOTP` (§5.3, decision 4). */
+/** `POST /v1/payments/{transactionId}/confirmOTP` (docs/djomy.md#confirmotp). */
 export const ConfirmOtpRequest = z.strictObject({ oneTimePin: z.string().check(z.regex(/^\d{4,6}$/)) });
 export type ConfirmOtpRequest = z.infer<typeof ConfirmOtpRequest>;
 
-/** `POST /v1/links` (§5.6). A MULTIPLE link always carries `usageLimit` (observed in production). */
+/** `POST /v1/links`. A MULTIPLE link always carries `usageLimit` (docs/djomy.md#payment-links). */
 export const CreateLinkRequest = z
   .strictObject({
     countryCode: CountryCode,
@@ -112,7 +118,7 @@ export const CreateLinkRequest = z
   );
 export type CreateLinkRequest = z.infer<typeof CreateLinkRequest>;
 
-/** `GET /v1/payments` query (decision 13). */
+/** `GET /v1/payments` query (docs/djomy.md#lists). */
 export interface ListPaymentsQuery {
   page?: number;
   size?: number;
@@ -126,7 +132,7 @@ export interface ListPaymentsQuery {
 const OptionalText = z.optional(z.nullable(z.string()));
 const OptionalNumber = z.optional(z.nullable(z.number()));
 
-/** The envelope around every answer (§3, decision 9). */
+/** The envelope around every answer (docs/djomy.md#envelope-and-errors). */
 export const Envelope = z.looseObject({
   success: z.boolean(),
   message: OptionalText,
@@ -144,14 +150,14 @@ export const Envelope = z.looseObject({
 });
 export type Envelope = z.infer<typeof Envelope>;
 
-/** `POST /v1/auth` data. The token is read from `data.accessToken` only (decision 1). */
+/** `POST /v1/auth` data. The token is read from `data.accessToken` only (docs/djomy.md#authentication). */
 export const AuthData = z.looseObject({
   accessToken: z.string().check(z.minLength(1)),
   tokenType: OptionalText,
   expiresIn: z.optional(z.unknown()),
 });
 
-/** Create answers (§5.1, §5.2). `redirectUrl`, then `paymentUrl` (decision 6). */
+/** Create answers. `redirectUrl`, then `paymentUrl` (docs/djomy.md#field-variants). */
 export const CreatedPaymentData = z.pipe(
   z.looseObject({
     transactionId: z.string().check(z.minLength(1), z.maxLength(100)),
@@ -167,7 +173,10 @@ export const CreatedPaymentData = z.pipe(
 );
 export type CreatedPayment = z.output<typeof CreatedPaymentData>;
 
-/** The status object of verify_payment, confirmOTP, lists and webhooks (§5.4). */
+/**
+ * The status object of the status endpoint, confirmOTP, lists and webhooks
+ * (docs/djomy.md#payment-status).
+ */
 export const PaymentStatusData = z.pipe(
   z.looseObject({
     transactionId: z.string().check(z.minLength(1), z.maxLength(100)),
@@ -202,7 +211,10 @@ export const PaymentStatusData = z.pipe(
 );
 export type DjomyPaymentStatus = z.output<typeof PaymentStatusData>;
 
-/** A Spring page (`content`) — or, for link payments and link lists, a bare array or another wrapper (decision 6, 13). */
+/**
+ * A Spring page (`content`) — or, for link payments and link lists, a bare array or another wrapper
+ * (docs/djomy.md#lists).
+ */
 function listOf<T extends z.ZodMiniType>(item: T) {
   const items = z.array(item);
   return z.pipe(
@@ -230,7 +242,7 @@ function listOf<T extends z.ZodMiniType>(item: T) {
 
 export const PaymentPage = listOf(PaymentStatusData);
 
-/** A payment as listed inside a link (§5.7): `transactionId` or `id`, `paidAmount` or `amount`. */
+/** A payment as listed inside a link: `transactionId` or `id`, `paidAmount` or `amount`. */
 const LinkPayment = z.pipe(
   z.looseObject({
     transactionId: OptionalText,
@@ -247,7 +259,7 @@ const LinkPayment = z.pipe(
 );
 
 /**
- * A payment link (§5.6–5.7). `paymentLinkReference`, then `reference`;
+ * A payment link (docs/djomy.md#payment-links). `paymentLinkReference`, then `reference`;
  * `paymentPageUrl`, then `url`; `ENABLED` counts as `ACTIVE`; a UNIQUE link is
  * consumed once `numberOfUsage > 0`, whether Djomy says `PAID` or `REVOKED`.
  */
@@ -298,7 +310,7 @@ export type DjomyLink = z.output<typeof LinkData>;
 
 export const LinkPage = listOf(LinkData);
 
-// ── Webhooks (§7, decision 2) ────────────────────────────────────────────────
+// ── Webhooks (docs/djomy.md#webhooks) ────────────────────────────────────────
 
 /**
  * Djomy's webhook envelope, V1 (`data` is the payment) or V2 (`data.payment`

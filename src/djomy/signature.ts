@@ -3,12 +3,12 @@
  * simulator and the tests:
  *
  * - `X-API-KEY` is `clientId:hex(HMAC-SHA256(key = clientSecret, msg = clientId))`
- *   (djomy-api.md §2.1, decision 1). It has no nonce or timestamp, so it is
+ *   (docs/djomy.md#authentication). It has no nonce or timestamp, so it is
  *   constant for a credential pair.
  * - A webhook carries `X-Webhook-Signature: v1:<hex>` of HMAC-SHA256 over the
  *   raw body bytes, keyed with the client secret; some senders use a bare
- *   `<hex>` (§7, decision 2). Verifying a re-serialised body broke in
- *   production for others (§10), so only raw bytes are ever signed or checked.
+ *   `<hex>` (docs/djomy.md#webhooks). Verifying a re-serialised body broke in
+ *   production for others, so only raw bytes are ever signed or checked.
  */
 import { fromHex, hmacSha256, toHex, verifyHmacSha256 } from '../lib/crypto.ts';
 

@@ -1,12 +1,13 @@
 /**
  * Djomy bearer tokens, cached in memory (per isolate) and in KV (across
  * isolates), refreshed before they expire, and fetched once however many
- * callers ask at the same moment (djomy-api.md §2.1, decision 1).
+ * callers ask at the same moment (docs/djomy.md#authentication).
  *
  * Djomy does not document the token lifetime: we trust `expiresIn` (3600 s
- * when absent), stop using a token 60 s before it ends, and store it in KV
- * with a TTL of at least 60 s, KV's minimum. The stored value carries its own
- * expiry, so a KV entry that outlives a short-lived token is never used.
+ * when absent), stop using a token 60 s before it ends (a fifth of its life
+ * when that is shorter), and store it in KV with a TTL of at least 60 s, KV's
+ * minimum. The stored value carries its own expiry, so a KV entry that
+ * outlives a short-lived token is never used.
  */
 
 export interface IssuedToken {

@@ -160,7 +160,7 @@ export function interpret<T>(
   const envelope = json.ok ? Envelope.safeParse(json.value) : null;
   if (!envelope?.success) {
     // Not our JSON envelope: an edge page, a proxy error, a truncated body.
-    // A non-JSON 403 is Djomy's edge refusing this caller (decision 9).
+    // A non-JSON 403 is Djomy's edge refusing this caller (docs/djomy.md#edge-refusal-and-partner-domain).
     if (status === 403) return fail('edge_refused');
     if (status >= 200 && status < 300) return fail('bad_response');
     const kind = kindForStatus(status);

@@ -1,5 +1,5 @@
 /**
- * Tokens end to end (decision 1): one `/v1/auth` shared by concurrent calls,
+ * Tokens end to end (docs/djomy.md#authentication): one `/v1/auth` shared by concurrent calls,
  * the KV-cached token reused by another cache instance, `expiresIn` trusted,
  * and a 401 on a business call answered by exactly one re-authentication and
  * one retry — never a loop.

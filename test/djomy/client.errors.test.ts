@@ -1,6 +1,6 @@
 /**
  * Every way a Djomy call can fail, as the typed `DjomyError` the client
- * throws (djomy-api.md §3, decision 9), produced by the running simulator:
+ * throws (docs/djomy.md#envelope-and-errors), produced by the running simulator:
  * its validation, its 404s and 401s, its production-like edge, and its
  * injected faults. Counters show how many calls reached the simulator.
  */

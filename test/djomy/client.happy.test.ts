@@ -1,6 +1,6 @@
 /**
  * The Djomy client against the running simulator, every endpoint, when all
- * goes well (djomy-api.md §5, decisions 3–8 and 13). No mocked fetch: where
+ * goes well (docs/djomy.md#endpoints). No mocked fetch: where
  * the test needs to see the wire, a recording fetch notes the request and the
  * answer and forwards to the real `fetch`.
  */

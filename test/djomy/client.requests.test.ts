@@ -1,9 +1,10 @@
 /**
- * What the client puts on the wire (djomy-api.md decision 1, 4, 7, 13):
- * every body validates against the matching afro.tools `input_schema`
- * (test/fixtures/afrotools-djomy), and the headers are exactly those of
- * decision 1. A recording fetch notes each request and forwards it to the
- * real `fetch`, so the simulator answers (and accepts) every one of them.
+ * What the client puts on the wire (docs/djomy.md#authentication,
+ * #request-rules, #confirmotp, #lists): every body validates against the
+ * matching afro.tools `input_schema` (test/fixtures/afrotools-djomy), and the
+ * headers are exactly those of docs/djomy.md#authentication. A recording
+ * fetch notes each request and forwards it to the real `fetch`, so the
+ * simulator answers (and accepts) every one of them.
  */
 
 import { type Schema, Validator } from '@cfworker/json-schema';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await sim.config({ webhookUrl: null });
 });
 
-describe('the headers of a whole session (decision 1)', () => {
+describe('the headers of a whole session', () => {
   const recorder = recordingFetch();
   let apiKey: string;
   let accessToken: string;
@@ -65,7 +66,7 @@ describe('the headers of a whole session (decision 1)', () => {
   const business = () => recorder.exchanges.filter((request) => request.url.pathname !== '/v1/auth');
   const auths = () => recorder.exchanges.filter((request) => request.url.pathname === '/v1/auth');
 
-  it('made every call of §4 once, plus one cached token for the business calls', () => {
+  it('made every Djomy call once, plus one cached token for the business calls', () => {
     expect(
       recorder.exchanges.map((r) => `${r.method} ${r.url.pathname.replace(/[0-9a-f-]{36}|LNK-\w+/, ':id')}`),
     ).toEqual([
@@ -125,7 +126,7 @@ describe('the headers of a whole session (decision 1)', () => {
   });
 });
 
-describe('with a partner domain (decision 1, 12)', () => {
+describe('with a partner domain', () => {
   beforeEach(async () => {
     await sim.reset();
     await sim.config({ webhookUrl: null, partnerDomain: 'shop.example' });
@@ -185,7 +186,7 @@ describe('bodies against the afro.tools input schemas', () => {
     expect(sent.body).toEqual(request);
   });
 
-  it('a minimal direct payment still validates, and carries what §13 adds to the schema', async () => {
+  it('a minimal direct payment still validates, and carries what this project adds to the schema', async () => {
     const recorder = recordingFetch();
     await newClient({ fetch: recorder.fetch }).createDirectPayment({
       paymentMethod: 'MOMO',
@@ -196,7 +197,7 @@ describe('bodies against the afro.tools input schemas', () => {
     });
     const { body } = recorder.exchanges.find((r) => r.url.pathname === '/v1/payments') as Exchange;
     expect(inputSchemaErrors(createPaymentSchema, body)).toEqual([]);
-    // Stricter than the schema (decision 7): merchantPaymentReference is optional there, always sent here;
+    // Stricter than the schema (docs/djomy.md#request-rules): merchantPaymentReference is optional there, always sent here;
     // countryCode may be 2–3 characters there, is two uppercase letters here; no `currency` field.
     expect(body).toEqual({
       paymentMethod: 'MOMO',
@@ -227,8 +228,8 @@ describe('bodies against the afro.tools input schemas', () => {
     const sent = recorder.exchanges.at(-1) as Exchange;
     expect(sent.method).toBe('POST');
     expect(sent.url.pathname).toBe(`/v1/payments/${transactionId}/confirmOTP`);
-    // The schema lists `transactionReference` among its properties, but it is the path parameter
-    // (§5.3): the body is exactly {oneTimePin} (decision 4), never another field name.
+    // The schema lists `transactionReference` among its properties, but it is the path parameter:
+    // the body is exactly {oneTimePin}, never another field name (docs/djomy.md#confirmotp).
     expect(sent.body).toEqual({ oneTimePin: otp });
     const transactionReference = sent.url.pathname.split('/')[3];
     expect(transactionReference).toBe(transactionId);
@@ -285,10 +286,10 @@ describe('bodies against the afro.tools input schemas', () => {
     expect(sent.method).toBe('POST');
     expect(inputSchemaErrors(createLinkSchema, sent.body)).toEqual([]);
     expect(sent.body).toEqual(request);
-    // `skipDjomyStatusPage` is not in the schema's properties (it allows extra ones); §5.6 lists it (MED, ODOO-new).
+    // `skipDjomyStatusPage` is not in the schema's properties (it allows extra ones); other integrations send it.
   });
 
-  it('a MULTIPLE link without usageLimit would pass the schema, but §13 refuses it before sending', async () => {
+  it('a MULTIPLE link without usageLimit would pass the schema, but the client refuses it before sending', async () => {
     const request = { countryCode: 'GN', usageType: 'MULTIPLE' } as const;
     expect(inputSchemaErrors(createLinkSchema, request)).toEqual([]);
     const recorder = recordingFetch();
@@ -304,7 +305,7 @@ describe('bodies against the afro.tools input schemas', () => {
     ['nested metadata', () => completeDirectPayment({ metadata: { order: { id: 1 } } as never })],
     ['a description over 255 characters', () => completeDirectPayment({ description: 'x'.repeat(256) })],
     [
-      'a field §13 does not list (currency)',
+      'a field the client never sends (currency)',
       () => ({ ...completeDirectPayment(), currency: 'GNF' }) as DirectPaymentRequest,
     ],
   ])('refuses %s before sending', async (_name, request) => {

@@ -191,7 +191,7 @@ describe('creates, confirmOTP and links are sent again only after a short 429', 
       (p) => p.merchantPaymentReference === request.merchantPaymentReference,
     );
     expect(atDjomy).toHaveLength(1);
-    // What the caller does next (decision 9): look the payment up instead of creating it again.
+    // What the caller does next (docs/money-safety.md): look the payment up instead of creating it again.
     const listed = await djomy.listPayments({ statuses: ['PENDING'] });
     expect(listed.items.map((p) => p.merchantPaymentReference)).toContain(request.merchantPaymentReference);
   });

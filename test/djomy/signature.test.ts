@@ -15,7 +15,7 @@ describe('X-API-KEY', () => {
   });
 
   it('matches an independently computed value (RFC 4231 case 2 inputs)', async () => {
-    // key "Jefe", message "what do ya want for nothing?" → RFC 4231 §4.3
+    // key "Jefe", message "what do ya want for nothing?" → RFC 4231, test case 2
     const key = await djomyApiKey('what do ya want for nothing?', 'Jefe');
     expect(key.split(':').at(-1)).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });

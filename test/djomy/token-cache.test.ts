@@ -1,5 +1,5 @@
 /**
- * The token cache on its own (decision 1), with the real local KV namespace
+ * The token cache on its own (docs/djomy.md#authentication), with the real local KV namespace
  * `env.TOKENS` and a fake clock: memory and KV hits, the refresh margin, the
  * KV TTL, invalidation after a 401, and a failing `issue`.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, hmacSha256, timingSafeEqual, toBytes, toHex } from '../../src/lib/crypto.ts';
 
-// RFC 4231 §4 test vectors for HMAC-SHA-256.
+// RFC 4231 test vectors (section 4) for HMAC-SHA-256.
 const RFC4231 = [
   {
     key: '0b'.repeat(20),

@@ -136,7 +136,7 @@ describe('/__sim/payments', () => {
     expect((await sim.complete(id, 'REFUNDED')).status).toBe('REFUNDED');
   });
 
-  // CAPTURED is outside the verify_payment schema enum; the sim shows it only when a test asks (decision 5).
+  // CAPTURED is outside the verify_payment schema enum; the sim shows it only when a test asks (docs/djomy.md#statuses).
   it('shows CAPTURED only when asked, and the schema check notices it', async () => {
     const id = await createDirect();
     await sim.complete(id, 'CAPTURED');

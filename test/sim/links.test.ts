@@ -190,8 +190,8 @@ describe('payments on a link', () => {
   });
 });
 
-describe('link variants (decision 6)', () => {
-  // The schema's status enum has no ENABLED: this is the sandbox as observed (§10).
+describe('link variants Djomy is known to show (sandbox quirks, legacy names)', () => {
+  // The schema's status enum has no ENABLED: this is the sandbox as observed (docs/djomy.md#field-variants).
   it('shows ENABLED and no payments under sandbox quirks, while numberOfUsage still moves', async () => {
     await sim.config({ sandboxQuirks: true });
     const reference = await linkReference({ ...bill, usageType: 'MULTIPLE', usageLimit: 5 });

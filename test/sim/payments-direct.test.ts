@@ -271,7 +271,7 @@ describe('POST /v1/payments/{id}/confirmOTP', () => {
 });
 
 describe('GET /v1/payments/{id}/status', () => {
-  it('answers the status object of §5.4, matching the verify_payment schema', async () => {
+  it('answers the status object, matching the verify_payment schema', async () => {
     const created = await create(valid);
     const id = created.body.data.transactionId;
     const { status: code, body } = await status(id);
@@ -305,7 +305,7 @@ describe('GET /v1/payments/{id}/status', () => {
     expect((await status(body.data.transactionId)).body.data.merchantPaymentReference).toBe('');
   });
 
-  // §13 decision 8 lets a test force any label; the schema's currency enum then no longer holds.
+  // A test may force any label (docs/djomy.md#currencies); the schema's currency enum then no longer holds.
   it('reports a forced currency label, even one outside the schema enum', async () => {
     await sim.config({ currencyLabel: 'Francs' });
     const { body } = await create(valid);
@@ -317,7 +317,7 @@ describe('GET /v1/payments/{id}/status', () => {
   });
 });
 
-describe('paths outside the project scope (decision 16)', () => {
+describe('paths outside the project scope', () => {
   it.each([
     ['GET', '/v1/payments/00000000-0000-4000-8000-000000000000'],
     ['POST', '/v1/auth/login'],

@@ -71,7 +71,7 @@ describe('webhooks built by the simulator (not sent: webhookUrl null)', () => {
     expect(await eventTypes(id)).toEqual(['payment.created', 'payment.redirected', 'payment.success']);
   });
 
-  // payment.refunded and payment.timeout are among the 8 events of §7 but not in afro.tools' list of 6.
+  // payment.refunded and payment.timeout are among Djomy's 8 payment events but not in afro.tools' list of 6.
   it('announce a refund after success, and nothing for CAPTURED', async () => {
     const id = await createDirect();
     await sim.complete(id, 'CAPTURED');

@@ -21,7 +21,7 @@ import { TokenCache } from '../../src/djomy/token-cache.ts';
 import { TEST_CREDENTIALS } from './constants.ts';
 import { SIM_ORIGIN } from './sim.ts';
 
-/** A payer phone per supported country, in Djomy's `00` + country code form (§9). */
+/** A payer phone per supported country, in Djomy's `00` + country code form (docs/djomy.md#phone-numbers). */
 export const PHONES = { GN: '00224620123456', SL: '0023276123456', LR: '00231775123456' } as const;
 
 /** A KV key for a token cache that no other test uses, so the cache starts cold. */

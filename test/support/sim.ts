@@ -153,9 +153,10 @@ export async function djomyToken(): Promise<string> {
 /**
  * Why an answer does not match its afro.tools schema
  * (test/fixtures/afrotools-djomy): `response_schema` for a success,
- * `error_schema` for a refusal. Empty when it matches. One relaxation, from
- * djomy-api.md §3/§13: the response schemas type `error` as an object, but
- * the envelope carries `error: null` on success, so null is accepted there.
+ * `error_schema` for a refusal. Empty when it matches. One relaxation
+ * (docs/djomy.md#envelope-and-errors): the response schemas type `error` as
+ * an object, but the envelope carries `error: null` on success, so null is
+ * accepted there.
  *
  * @example expect(djomySchemaErrors(verifyPayment, body)).toEqual([])
  */

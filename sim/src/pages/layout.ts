@@ -58,7 +58,7 @@ export function formatAmount(amount: number, country: CountryCode): string {
 }
 
 /**
- * Where the payer's browser goes after the portal or a link page (§8):
+ * Where the payer's browser goes after the portal or a link page:
  * `returnUrl` with `?transactionId=…&status=…` appended unless the
  * `returnParams` switch is off; a cancel goes to `cancelUrl`, else `returnUrl`.
  */

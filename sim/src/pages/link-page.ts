@@ -1,5 +1,5 @@
 /**
- * The public page behind a link's `paymentPageUrl` (§5.6): the payer types
+ * The public page behind a link's `paymentPageUrl` (docs/djomy.md#payment-links): the payer types
  * the amount when the link has none, a phone and a method, and pays. With
  * `skipDjomyStatusPage` the payer goes straight back to `returnUrl`.
  */

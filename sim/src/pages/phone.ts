@@ -1,5 +1,5 @@
 /**
- * The payer's side of direct payments (decision 3): the phone page shows
+ * The payer's side of direct payments (docs/djomy.md#otp-or-phone-approval): the phone page shows
  * each open OTP or push payment with its OTP and Approve / Decline buttons,
  * and the KULU page is what the KULU `redirectUrl` opens. A late-success
  * test payer's pending payment also shows there, with a button to make its

@@ -1,7 +1,7 @@
 /**
- * Djomy's hosted payment portal (§5.2) for gateway payments. Opening it moves
+ * Djomy's hosted payment portal (docs/djomy.md#gateway-payment) for gateway payments. Opening it moves
  * the payment to REDIRECTED; the payer then pays, fails or cancels, and is
- * sent back with a 303 (§8). Buttons carry stable `data-testid`s for browser tests.
+ * sent back with a 303. Buttons carry stable `data-testid`s for browser tests.
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
