@@ -1,6 +1,6 @@
 /**
  * Types of the djomy-edge browser SDK (`/checkout.js`, `/checkout.mjs`).
- * Hand-written; the API they describe is SPEC §3 and `/openapi.json`.
+ * Hand-written; the API they describe is `/openapi.json` (rendered at `/docs`).
  *
  * Classic script: `DjomyCheckout` is a global (declared below).
  * ES module: `import DjomyCheckout, { pay } from 'https://<worker>/checkout.mjs'`

@@ -1,5 +1,5 @@
 /**
- * djomy-edge browser SDK (SPEC §9): take Djomy payments from a static site.
+ * djomy-edge browser SDK: take Djomy payments from a static site.
  * No dependencies, no build step. Types: checkout.d.ts.
  *
  *   <script src="https://<worker>/checkout.js"></script>    → window.DjomyCheckout
@@ -421,7 +421,7 @@
 
   /**
    * Asks for the OTP until Djomy accepts one (three tries), while watching the
-   * status: the payer may approve on the phone instead (djomy-api.md decision 3).
+   * status: the payer may approve on the phone instead (docs/djomy.md#otp-or-phone-approval).
    * Resolves with the payment if it settled meanwhile, else null.
    * @param {import('./checkout.js').CreatedPayment} payment
    * @param {NonNullable<import('./checkout.js').PayOptions['onOtp']>} askOtp

@@ -1,5 +1,5 @@
 /**
- * Every binding, secret and setting the Worker reads (SPEC §1–2), and the one
+ * Every binding, secret and setting the Worker reads (README.md, "Configure"), and the one
  * place that turns them into a validated `Config`. A missing or malformed
  * setting never throws: it becomes a named problem that `/healthz` reports
  * and that makes the affected routes answer 503.

@@ -1,6 +1,6 @@
 /**
  * The body a signature is about, as exact bytes: HMACs are over raw bytes
- * (djomy-api.md §7), so nothing here re-serialises or trims.
+ * (docs/djomy.md#webhooks), so nothing here re-serialises or trims.
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, type Values } from './command.ts';

@@ -58,7 +58,7 @@ export const verifyMerchant: Command = {
   help: `Usage: npm run djomy -- verify-merchant --id <webhook-id> --timestamp <seconds>
          --signature "v1,<base64>" [--secret whsec_…] (--file <path> | --body <text>)
 
-Checks a delivery of djomy-edge's merchant notifications (SPEC §6) the way a
+Checks a delivery of djomy-edge's merchant notifications (Standard Webhooks) the way a
 merchant's server should: HMAC-SHA256 of "id.timestamp.body" keyed with the
 decoded whsec_ secret, and a timestamp within the tolerance (replay
 protection). Prints "valid" or "invalid: <reason>"; exit code 1 when invalid.

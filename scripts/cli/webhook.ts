@@ -1,6 +1,6 @@
 /**
  * `webhook`: sends the webhook Djomy would send for a payment event, V1 or V2
- * envelope (djomy-api.md §7), signed over its exact bytes. The envelope comes
+ * envelope (docs/djomy.md#webhooks), signed over its exact bytes. The envelope comes
  * from the simulator's own builder, so the CLI and the simulator cannot drift.
  * The Worker treats any webhook as a hint and re-reads the status from Djomy,
  * so the payment object carries only what a developer may want to vary.
@@ -9,7 +9,7 @@ import { webhookBody } from '../../sim/src/webhook-message.ts';
 import { signWebhookBody } from '../../src/djomy/signature.ts';
 import { type Command, required, secretFrom, UsageError } from './command.ts';
 
-/** `payment.<status in lowercase>`, as Djomy names them (§7); none for CAPTURED. */
+/** `payment.<status in lowercase>`, as Djomy names them; none for CAPTURED. */
 const EVENT_STATUSES = [
   'created',
   'redirected',
@@ -89,7 +89,7 @@ Example (a payment completed at the simulator; its webhook never arrived):
     const status = eventType.slice('payment.'.length).toUpperCase();
     const at = new Date();
 
-    // The status object of §5.4, as Djomy puts it in `data` (V1) or `data.payment` (V2).
+    // The status object (docs/djomy.md#payment-status), as Djomy puts it in `data` (V1) or `data.payment` (V2).
     const payment = {
       transactionId,
       status,

@@ -1,6 +1,6 @@
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com), as the merchant
- * notifications use it (SPEC §6): the secret is `whsec_<base64>` and the HMAC
+ * notifications use it: the secret is `whsec_<base64>` and the HMAC
  * key is its decoded bytes; the signed content is `${id}.${timestamp}.${body}`;
  * the header is `v1,<base64 HMAC-SHA256>` (several may be space-separated
  * during a key rotation). Any Standard Webhooks library verifies these.

@@ -1,5 +1,5 @@
 /**
- * The OTP step of the direct flow (SPEC §3, decisions 3–4): forward the
+ * The OTP step of the direct flow (docs/djomy.md#confirmotp): forward the
  * payer's code to Djomy's confirmOTP, record the status hint, then verify,
  * which alone can make the payment paid.
  */

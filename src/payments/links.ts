@@ -10,7 +10,7 @@ import { isSafeBrowserUrl } from '../lib/urls.ts';
 import { getLink, saveLink } from '../store/links.ts';
 import { djomyOf, type PaymentDeps } from './deps.ts';
 
-/** What ODOO-style integrations use for an "unlimited" static shop QR. */
+/** What Djomy's own Odoo plugin uses for an "unlimited" static shop QR (docs/djomy.md#payment-links). */
 export const UNLIMITED_USES = 100_000;
 
 export interface CreateLinkCommand {

@@ -1,7 +1,7 @@
 /**
  * Server-side pricing: the browser names products and quantities, the
  * catalog in D1 says what they cost. An open amount (donations) is accepted
- * only when the operator set both bounds (SPEC §2–3).
+ * only when the operator set both bounds (`OPEN_AMOUNT_MIN`/`OPEN_AMOUNT_MAX`).
  */
 import { CURRENCY_BY_COUNTRY } from '../djomy/currency.ts';
 import type { Country } from '../djomy/phone.ts';

@@ -1,6 +1,6 @@
 /**
  * D1 queries for the merchant outbox. A row is written in the same batch as
- * the status change it announces (SPEC §6), so an event can never be lost
+ * the status change it announces, so an event can never be lost
  * between the ledger and the queue: the cron re-enqueues rows left pending.
  */
 

@@ -10,7 +10,7 @@
  * follow the payment row's `transition_id`, so a writer that lost the race
  * writes nothing but what is true whoever won: the transaction row.
  */
-import type { PaymentStatus } from '../djomy/schemas.ts';
+import { type PaymentStatus, TERMINAL_STATUSES } from '../djomy/schemas.ts';
 import { randomId } from '../lib/ids.ts';
 import type { OutboxDraft } from '../payments/model/merchant-event.ts';
 import type { EventSource } from '../payments/model/messages.ts';
@@ -22,13 +22,14 @@ import type {
   Payment,
   PaymentTransaction,
 } from '../payments/model/payment.ts';
-import type { Change } from '../payments/model/status.ts';
+import { type Change, OPEN_STATUSES } from '../payments/model/status.ts';
 import { eventInsert } from './events.ts';
 import { outboxInsert } from './outbox.ts';
 
-/** The statuses in which a payment is still open (the same list as the state machine's, for SQL). */
-const OPEN_SQL = "('CREATED', 'PENDING', 'REDIRECTED', 'CAPTURED')";
-const TERMINAL_SQL = "('SUCCESS', 'FAILED', 'CANCELLED', 'TIMEOUT', 'REFUNDED')";
+/** A list of statuses as an SQL literal, from the state machine's own lists (never typed twice). */
+const sqlList = (statuses: Iterable<string>) => `(${[...statuses].map((s) => `'${s}'`).join(', ')})`;
+const OPEN_SQL = sqlList(OPEN_STATUSES);
+const TERMINAL_SQL = sqlList(TERMINAL_STATUSES);
 
 interface PaymentRow {
   id: string;

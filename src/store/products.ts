@@ -42,7 +42,7 @@ export async function listProducts(
 /**
  * Recently read catalog rows, per isolate and D1 binding: checkouts ask for the
  * same few products again and again, and each D1 round trip costs the isolate
- * CPU (BENCHMARKS.md §2). A price change therefore reaches checkouts within
+ * CPU (BENCHMARKS.md, checkout). A price change therefore reaches checkouts within
  * `CATALOG_CACHE_MS` — at once in the isolate that made it (`forgetCachedProducts`).
  */
 const CATALOG_CACHE_MS = 5_000;

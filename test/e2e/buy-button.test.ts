@@ -1,5 +1,5 @@
 /**
- * The no-JavaScript buy button (SPEC §9): a plain HTML form posted to
+ * The no-JavaScript buy button: a plain HTML form posted to
  * `/checkout`, then the simulator's portal, then the Worker's return page.
  */
 import type { Browser } from 'playwright-core';

@@ -214,7 +214,7 @@ describe('whatever a client sends', () => {
           });
           expect(response.status).toBeLessThan(500);
           // A write by an authorised admin (a product PUT) is legitimate; anything refused writes nothing.
-          // POST /checkout is a browser form: its errors are an HTML page (SPEC §9), checked below.
+          // POST /checkout is a browser form: its errors are an HTML page, checked below.
           if (response.status >= 400 && route !== '/checkout') await expectSane(response, before, method);
           else await response.body?.cancel();
         },

@@ -1,5 +1,5 @@
 /**
- * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time (SPEC §7).
+ * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
  * Without a usable ADMIN_TOKEN the admin API is closed (503), never open.
  */
 import { createMiddleware } from 'hono/factory';

@@ -1,6 +1,6 @@
 /**
- * The Workers rate-limit binding on public routes, per client IP (SPEC §1:
- * 60 requests / 10 s by default, set in wrangler.toml). Cloudflare sets
+ * The Workers rate-limit binding on public routes, per client IP (60
+ * requests / 10 s by default, set in wrangler.toml). Cloudflare sets
  * `CF-Connecting-IP` itself, so a client cannot choose its key.
  */
 import { createMiddleware } from 'hono/factory';

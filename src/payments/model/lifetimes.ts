@@ -7,7 +7,7 @@ import type { Flow } from './payment.ts';
 
 /**
  * After this, the payer can no longer pay: Djomy's gateway session dies after
- * about an hour (djomy-api.md §5.2, decision 14); operator prompts expire
+ * about an hour (docs/djomy.md#gateway-payment); operator prompts expire
  * within minutes; links live until their own expiry, so we allow a day.
  */
 export const PAYMENT_LIFETIME: Record<Flow, number> = {
@@ -17,7 +17,10 @@ export const PAYMENT_LIFETIME: Record<Flow, number> = {
   external: 24 * 60 * 60_000,
 };
 
-/** The cron closes a payment Djomy still reports open this long after its expiry (ODOO-new: 120 min). */
+/**
+ * The cron closes a payment Djomy still reports open this long after its
+ * expiry (Djomy's own Odoo plugin gives up on pending payments after two hours).
+ */
 export const CLOSE_AFTER_EXPIRY = 60 * 60_000;
 
 /** A browser poll triggers a Djomy check at most this often per payment. */

@@ -2,10 +2,10 @@
 import * as z from 'zod/mini';
 
 /**
- * What triggered a status change; recorded on every payment event. SPEC §5
- * lists create, otp, webhook, return, poll, cron and admin; `schedule` is the
- * verify queue's own re-checks of young payments, `link` a payment recorded
- * from Djomy's data.
+ * What triggered a status change; recorded on every payment event: the
+ * create call, an OTP, a webhook, the return URL, a poll, the cron, an admin,
+ * `schedule` (the verify queue's own re-checks of young payments) and `link`
+ * (a payment recorded from Djomy's data).
  */
 const Source = z.enum(['create', 'otp', 'webhook', 'return', 'poll', 'schedule', 'cron', 'admin', 'link']);
 export type EventSource = z.infer<typeof Source>;

@@ -140,7 +140,7 @@ export function newPayment(fields: NewPaymentFields): Payment {
   };
 }
 
-/** What `GET /api/payments/{id}` shows: no phone number, no Djomy internals (SPEC §3). */
+/** What `GET /api/payments/{id}` shows: no phone number, no Djomy internals. */
 export const PublicPayment = z.object({
   id: z.string(),
   status: z.enum(PAYMENT_STATUSES),
@@ -170,7 +170,7 @@ export function publicView(payment: Payment): PublicPayment {
 }
 
 /**
- * A payment id: `pay_` + 160 random bits (SPEC §3 asks for ≥ 128). It is the
+ * A payment id: `pay_` + 160 random bits (at least 128 are needed). It is the
  * only key to the public view, so it must not be guessable or sequential.
  */
 export function newPaymentId(): string {
