@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** Lowest first: a file may import from its own layer and the layers below it. */
-export const LAYERS: [layer: string, paths: string[]][] = [
+const LAYERS: [layer: string, paths: string[]][] = [
   ['lib', ['src/lib/']],
   ['adapters', ['src/djomy/', 'src/notify/']],
   ['model', ['src/payments/model/']],

@@ -27,7 +27,9 @@ import {
 import type { CreateError, Payment } from './payment.ts';
 
 /** Statuses in which a payment is still open (every status that is not terminal). */
-export const OPEN_STATUSES: readonly PaymentStatus[] = PAYMENT_STATUSES.filter((s) => !TERMINAL_STATUSES.has(s));
+export const OPEN_STATUSES: readonly PaymentStatus[] = PAYMENT_STATUSES.filter(
+  (s) => !TERMINAL_STATUSES.has(s),
+);
 
 export function isTerminal(status: PaymentStatus): boolean {
   return TERMINAL_STATUSES.has(status);
