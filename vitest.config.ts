@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { unstable_readConfig } from 'wrangler';
 import { exampleVars } from './scripts/stack.ts';
 import { SIM_BUNDLE, TEST_CREDENTIALS, TEST_HOSTS } from './test/support/constants.ts';
 
@@ -22,6 +23,10 @@ const migrations = await readD1Migrations('migrations');
  */
 const pinnedSettings = Object.fromEntries(Object.keys(exampleVars()).map((name) => [name, '']));
 
+/** The queue consumers of wrangler.toml, so the budget tests run batches of their real size. */
+const consumers =
+  unstable_readConfig({ config: './wrangler.toml' }, { hideWarnings: true }).queues.consumers ?? [];
+
 export default defineConfig({
   test: {
     // The Worker's JSON log lines are noise in a test run (DEBUG_LOGS=1 shows them);
@@ -39,6 +44,7 @@ export default defineConfig({
                 // Knobs of the chaos and fuzz tests, from the shell (workerd has no process.env).
                 CHAOS_SEEDS: process.env.CHAOS_SEEDS ?? process.env.CHAOS_SEED ?? '',
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                QUEUE_CONSUMERS: JSON.stringify(consumers),
                 DJOMY_BASE_URL: `http://${TEST_HOSTS.djomy}`,
                 PUBLIC_URL: `http://${TEST_HOSTS.edge}`,
                 ALLOWED_ORIGINS: `https://${TEST_HOSTS.shop},http://${TEST_HOSTS.shopDev}`,

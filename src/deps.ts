@@ -34,7 +34,12 @@ function djomyClientFor(kv: KVNamespace, settings: NonNullable<Config['djomy']>)
  * @param ctx the invocation's context, for work that may finish after the answer
  * @example const deps = buildDeps(env, log, ctx)
  */
-export function buildDeps(env: Env, log: Logger, ctx?: Pick<ExecutionContext, 'waitUntil'>): PaymentDeps {
+export function buildDeps(
+  env: Env,
+  log: Logger,
+  ctx?: Pick<ExecutionContext, 'waitUntil'>,
+  deliver: PaymentDeps['deliver'] = 'now',
+): PaymentDeps {
   const { config } = loadConfig(env);
   const djomy = config.djomy ? djomyClientFor(env.TOKENS, config.djomy) : null;
   return {
@@ -47,5 +52,6 @@ export function buildDeps(env: Env, log: Logger, ctx?: Pick<ExecutionContext, 'w
     fetch: (input, init) => fetch(input, init),
     now: Date.now,
     defer: (task) => (ctx ? ctx.waitUntil(task) : void task),
+    deliver,
   };
 }

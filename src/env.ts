@@ -10,6 +10,7 @@ import { DIRECT_METHODS } from './djomy/schemas.ts';
 import { isLoopback, isSecureOrLoopback } from './lib/urls.ts';
 import { decodeWebhookSecret } from './notify/standard-webhooks.ts';
 import type { NotifyJob, VerifyJob } from './payments/model/messages.ts';
+import { PLAN_LIMITS, type Plan, type PlanLimits } from './payments/model/plan.ts';
 
 export interface Env {
   /** D1: the ledger (payments, events, products, links, webhook events, outbox, dead letters). */
@@ -48,6 +49,8 @@ export interface Env {
   PROMPTS_PER_PHONE?: string;
   /** Days after which webhook bodies, idempotency keys and phones of closed payments are purged (default 180). */
   RETENTION_DAYS?: string;
+  /** `free` (default) or `paid`: the Cloudflare plan whose per-invocation limits the Worker keeps to. */
+  WORKERS_PLAN?: string;
 }
 
 export interface Config {
@@ -68,6 +71,9 @@ export interface Config {
   defaultCountry: Country;
   promptsPerPhone: number;
   retentionDays: number;
+  plan: Plan;
+  /** What one invocation may do on that plan (docs/free-plan.md). */
+  limits: PlanLimits;
 }
 
 /** A setting that is missing or malformed. `setting` names it; the value is never echoed. */
@@ -201,6 +207,10 @@ export function loadConfig(env: Env): LoadedConfig {
   if (text(env.RETENTION_DAYS) && (parseAmount(env.RETENTION_DAYS) ?? 0) < 1)
     problem('RETENTION_DAYS', 'must be a positive number of days');
 
+  const planText = (text(env.WORKERS_PLAN) ?? 'free').toLowerCase();
+  const plan: Plan = planText === 'paid' ? 'paid' : 'free';
+  if (planText !== plan) problem('WORKERS_PLAN', 'must be free or paid');
+
   const config: Config = {
     djomy:
       baseUrl && clientId && clientSecret
@@ -215,6 +225,8 @@ export function loadConfig(env: Env): LoadedConfig {
     defaultCountry,
     promptsPerPhone: Math.max(1, promptsPerPhone),
     retentionDays: Math.max(1, retentionDays),
+    plan,
+    limits: PLAN_LIMITS[plan],
   };
   const loaded = { config, problems, warnings };
   cache.set(env, loaded);

@@ -17,22 +17,23 @@ import { reconcile } from './payments/reconcile.ts';
 
 const app = createApp(buildDeps);
 
-/** Messages of one batch handled at once: enough to hide Djomy latency, few enough not to be rate limited. */
-const BATCH_CONCURRENCY = 25;
-
 async function queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
-  const deps = buildDeps(env, createLogger({ batch: randomId('batch_', 8), queue: batch.queue }), ctx);
+  const log = createLogger({ batch: randomId('batch_', 8), queue: batch.queue });
+  // A batch may settle many payments: their merchant events are delivered by the cron.
+  const deps = buildDeps(env, log, ctx, 'later');
   const handle =
     batch.queue === 'djomy-verify'
       ? (message: Message<unknown>) => handleVerifyMessage(deps, message)
       : batch.queue === 'djomy-notify'
         ? (message: Message<unknown>) => handleNotifyMessage(deps, message)
         : (message: Message<unknown>) => handleDeadLetter(deps, message);
-  await forEachConcurrently(batch.messages, BATCH_CONCURRENCY, handle);
+  // Messages of one batch handled at once: enough to hide Djomy's latency, within the plan's
+  // connections per invocation (docs/free-plan.md).
+  await forEachConcurrently(batch.messages, deps.config.limits.verifyConcurrency, handle);
 }
 
 async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-  await reconcile(buildDeps(env, createLogger({ cron: randomId('cron_', 8) }), ctx));
+  await reconcile(buildDeps(env, createLogger({ cron: randomId('cron_', 8) }), ctx, 'later'));
 }
 
 export default {

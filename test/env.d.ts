@@ -12,6 +12,8 @@ declare global {
       CHAOS_SEEDS: string;
       /** `FUZZ_RUNS=n` in the shell: runs per property of the fuzz tests. */
       FUZZ_RUNS: string;
+      /** The `[[queues.consumers]]` of wrangler.toml, as JSON. */
+      QUEUE_CONSUMERS: string;
     }
     interface GlobalProps {
       mainModule: typeof WorkerModule;

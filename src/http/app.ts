@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { DjomyError } from '../djomy/errors.ts';
 import { loadConfig } from '../env.ts';
+import { isD1Error, recordIncident } from '../lib/incidents.ts';
 import { describeError } from '../lib/log.ts';
 import type { AppContext, AppEnv, DepsFactory } from './context.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -34,6 +35,21 @@ function onError(error: Error, c: AppContext): Response {
       .problems.map((p) => p.setting)
       .filter((setting) => DJOMY_SETTINGS.has(setting));
     return problemResponse(djomyProblem(error, { missing }).init, requestId);
+  }
+  if (isD1Error(error)) {
+    // D1 refused (a spent daily quota, an outage): the caller may retry later; nothing half-written stays.
+    recordIncident('d1', error);
+    c.var.log?.error('D1 refused', { error: describeError(error) });
+    return problemResponse(
+      {
+        status: 503,
+        slug: 'storage-unavailable',
+        title: 'Storage unavailable',
+        detail: 'The ledger cannot be written right now. Retry later.',
+        headers: { 'Retry-After': '60' },
+      },
+      requestId,
+    );
   }
   c.var.log?.error('unhandled error', { error: describeError(error) });
   return problemResponse({ status: 500, slug: 'internal', title: 'Internal error' }, requestId);

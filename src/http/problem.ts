@@ -36,6 +36,8 @@ export const PROBLEM_TYPES = {
     "Djomy refused this Worker: wrong credentials, or its edge refused the Worker's IP or partner domain. See /api/admin/diagnostics.",
   'bad-signature': 'A webhook without a valid X-Webhook-Signature; nothing was stored.',
   'not-stored': 'A webhook could not be stored or queued; the sender should retry.',
+  'storage-unavailable':
+    'D1 refused the write (its daily quota spent, or an outage); nothing was half-written. Retry after Retry-After; /healthz reports it.',
   internal: 'An unexpected error; the request id helps find it in the logs.',
 } as const;
 

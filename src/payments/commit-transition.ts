@@ -1,11 +1,14 @@
 /**
  * Writes a change decided by `status.ts`: the transaction it concerns, the
  * payment, its event and, when the merchant is to be told, its outbox rows,
- * in one D1 transaction; then queues the deliveries. Every change to a
- * payment in the project goes through here.
+ * in one D1 transaction; then delivers them. Every change to a payment in the
+ * project goes through here.
  */
+
+import { recordIncident } from '../lib/incidents.ts';
 import type { TransactionNews } from '../store/payments.ts';
 import { applyTransition } from '../store/payments.ts';
+import { deliverNotification } from './deliver-notification.ts';
 import type { PaymentDeps } from './deps.ts';
 import { draftMerchantEvents } from './model/merchant-event.ts';
 import type { EventSource } from './model/messages.ts';
@@ -49,17 +52,36 @@ export async function commitTransition(
       ...(change.flag ? { flag: change.flag } : {}),
     });
   }
-  if (outbox.length > 0) {
+  if (outbox.length > 0 && deps.deliver === 'now') {
     deps.defer(
-      deps.notifyQueue
-        .sendBatch(outbox.map((row) => ({ body: { type: 'notify' as const, outboxId: row.id } })))
-        .catch((error: unknown) => {
-          deps.log.warn('notify enqueue failed; the cron will retry', {
-            outboxIds: outbox.map((row) => row.id),
-            error: String(error),
-          });
-        }),
+      announce(
+        deps,
+        outbox.map((row) => row.id),
+      ),
     );
   }
   return written;
+}
+
+/**
+ * Delivers the new merchant events: in this invocation on the Free plan
+ * (no queue operation spent), else through the notify queue — and inline if
+ * the queue refuses. What fails, or what a batch leaves for later, the
+ * cron's outbox lane delivers.
+ */
+async function announce(deps: PaymentDeps, outboxIds: string[]): Promise<void> {
+  if (!deps.config.limits.notifyInline) {
+    try {
+      await deps.notifyQueue.sendBatch(outboxIds.map((outboxId) => ({ body: { type: 'notify', outboxId } })));
+      return;
+    } catch (error) {
+      recordIncident('queue', error);
+      deps.log.warn('notify enqueue failed; delivering now', { outboxIds, error: String(error) });
+    }
+  }
+  for (const outboxId of outboxIds) {
+    await deliverNotification(deps, outboxId).catch((error: unknown) =>
+      deps.log.warn('delivery failed; the cron will retry', { outboxId, error: String(error) }),
+    );
+  }
 }

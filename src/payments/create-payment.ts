@@ -27,12 +27,7 @@ import { claimCreation, getPayment, insertPayment, recordVerified } from '../sto
 import { commitTransition } from './commit-transition.ts';
 import { djomyOf, type PaymentDeps, queueVerify } from './deps.ts';
 import { lookForCreation } from './find-creation.ts';
-import {
-  CREATE_ABANDONED_AFTER,
-  PAYMENT_LIFETIME,
-  PROMPT_WINDOW,
-  YOUNG_VERIFY_DELAYS_SECONDS,
-} from './model/lifetimes.ts';
+import { CREATE_ABANDONED_AFTER, PAYMENT_LIFETIME, PROMPT_WINDOW } from './model/lifetimes.ts';
 import { type CreateError, type Metadata, newPayment, type Payment } from './model/payment.ts';
 import { isTerminal, recordCreateError, recordCreation } from './model/status.ts';
 import { priceOrder } from './pricing.ts';
@@ -329,11 +324,13 @@ async function createFailed(deps: PaymentDeps, payment: Payment, error: DjomyErr
   return { kind: 'failed', payment: current, error };
 }
 
-/** The first check of the young-payment schedule; the verify consumer continues it. */
+/** The first check of the young-payment schedule (the plan's); the verify consumer continues it. */
 function scheduleVerify(deps: PaymentDeps, payment: Payment): void {
+  const first = deps.config.limits.youngVerifySeconds[0];
+  if (first === undefined) return;
   queueVerify(
     deps,
     { type: 'verify', paymentId: payment.id, source: 'schedule', chain: true, round: 0 },
-    YOUNG_VERIFY_DELAYS_SECONDS[0],
+    first,
   );
 }

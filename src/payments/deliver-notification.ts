@@ -7,7 +7,7 @@
  */
 import { describeError } from '../lib/log.ts';
 import { signStandardWebhook } from '../notify/standard-webhooks.ts';
-import { getOutbox, recordDelivery } from '../store/outbox.ts';
+import { getOutbox, type OutboxRow, recordDelivery } from '../store/outbox.ts';
 import type { PaymentDeps } from './deps.ts';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -19,8 +19,11 @@ export type DeliveryOutcome =
 /**
  * @example const outcome = await deliverNotification(deps, outboxId)
  */
-export async function deliverNotification(deps: PaymentDeps, outboxId: string): Promise<DeliveryOutcome> {
-  const row = await getOutbox(deps.db, outboxId).catch(() => undefined);
+export async function deliverNotification(
+  deps: PaymentDeps,
+  outbox: string | OutboxRow,
+): Promise<DeliveryOutcome> {
+  const row = typeof outbox === 'string' ? await getOutbox(deps.db, outbox).catch(() => undefined) : outbox;
   if (row === undefined) return { kind: 'retry', reason: 'outbox not readable' };
   if (row?.state !== 'pending') return { kind: 'done' };
   const target = deps.config.merchantWebhook;

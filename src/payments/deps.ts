@@ -6,6 +6,7 @@
 import type { DjomyClient } from '../djomy/client.ts';
 import { DjomyError } from '../djomy/errors.ts';
 import type { Config } from '../env.ts';
+import { recordIncident } from '../lib/incidents.ts';
 import type { Logger } from '../lib/log.ts';
 import type { NotifyJob, VerifyJob } from './model/messages.ts';
 
@@ -25,6 +26,13 @@ export interface PaymentDeps {
    * notification or a later check, which the cron also covers if it fails.
    */
   defer(task: Promise<unknown>): void;
+  /**
+   * When merchant events written by this invocation are delivered: `now`
+   * (after the answer) for a request, which settles one payment; `later` for
+   * a batch (a queue consumer, the cron), which may settle many and must stay
+   * within one invocation's budget — the cron's outbox lane delivers them.
+   */
+  deliver: 'now' | 'later';
 }
 
 /**
@@ -47,6 +55,7 @@ export function djomyOf(deps: PaymentDeps): DjomyClient {
 export function queueVerify(deps: PaymentDeps, job: VerifyJob, delaySeconds: number): void {
   deps.defer(
     deps.verifyQueue.send(job, { delaySeconds }).catch((error: unknown) => {
+      recordIncident('queue', error);
       deps.log.warn('verify enqueue failed', {
         paymentId: job.paymentId,
         transactionId: job.transactionId,

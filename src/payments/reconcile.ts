@@ -5,11 +5,13 @@
  * the others waiting) and one run stays within a Worker invocation's budget
  * of D1 queries, subrequests and time (docs/free-plan.md):
  *
- * 1. follow: queue a verify for Djomy transactions still open — of any
- *    order, paid or closed, since money may arrive on any of them — least
- *    recently checked first, and stamp them;
- * 2. outbox: re-queue merchant notifications left pending, give up on very
- *    old ones;
+ * 1. follow: check Djomy transactions still open — of any order, paid or
+ *    closed, since money may arrive on any of them — whose next check is due
+ *    (checks space out as they age), least recently checked first: in this
+ *    invocation on the Free plan, through the verify queue on the Paid plan
+ *    (the plan's `cronFollow` limits);
+ * 2. outbox: merchant events left pending are delivered again (inline on the
+ *    Free plan, re-queued on the Paid plan); very old ones are given up;
  * 3. sweep: payments whose create answer was lost: one search of Djomy's
  *    list (a few pages) finds the transactions Djomy did create, which are
  *    recorded on their order (adopted when it has none); orders it surely
@@ -17,19 +19,20 @@
  *    run looks at others;
  * 4. retention: purge old webhook bodies, idempotency keys and payer phones.
  */
+import { forEachConcurrently } from '../lib/concurrency.ts';
+import { isD1Error, recordIncident } from '../lib/incidents.ts';
 import { describeError } from '../lib/log.ts';
-import { forgetOldIdempotencyKeys } from '../store/idempotency.ts';
-import { listStuckOutbox, recordDelivery } from '../store/outbox.ts';
+import { listStuckOutbox, type OutboxRow, recordDelivery } from '../store/outbox.ts';
 import {
-  forgetOldPayerPhones,
   knownTransactions,
   listPaymentsToSweep,
   listTransactionsToFollow,
   markPaymentsSwept,
   markTransactionsQueued,
 } from '../store/payments.ts';
-import { forgetOldWebhookEvents } from '../store/webhook-events.ts';
+import { purgeExpired } from '../store/retention.ts';
 import { commitTransition } from './commit-transition.ts';
+import { deliverNotification } from './deliver-notification.ts';
 import type { PaymentDeps } from './deps.ts';
 import { searchDjomyList } from './find-creation.ts';
 import {
@@ -38,28 +41,32 @@ import {
   FOLLOW_TRANSACTIONS_FOR,
   OUTBOX_GIVE_UP,
   OUTBOX_IDLE,
+  OUTBOX_UNTRIED,
   SWEEP_LOST_CREATES_FOR,
 } from './model/lifetimes.ts';
 import type { NotifyJob, VerifyJob } from './model/messages.ts';
 import { closeInLedger } from './model/status.ts';
+import { checkTransaction } from './verify-job.ts';
 import { verifyTransaction } from './verify-payment.ts';
 
-/** Per-run bounds of each lane; their sum keeps a run within the Free plan's 50 D1 queries and 50 subrequests. */
+/**
+ * Per-run bounds of each lane besides `follow` (whose bound is the plan's);
+ * with it, they keep a run within the Free plan's 50 D1 queries and 50
+ * subrequests (test/budgets/ counts them).
+ */
 export const CRON_LIMITS = {
-  /** Transactions queued for a verify per run (2 queue sends, 3 D1 statements). */
-  follow: 200,
-  /** Outbox rows re-queued per run. */
-  outbox: 100,
+  /** Outbox rows delivered here when the queue refuses them (Paid plan). */
+  outboxInlineFallback: 8,
   /** Outbox rows given up per run (one D1 statement each). */
-  outboxGiveUp: 5,
+  outboxGiveUp: 2,
   /** Payments whose transactions are looked for in Djomy's list per run. */
   creation: 50,
   /** Pages of Djomy's list read per run (one Djomy call each). */
-  listPages: 3,
+  listPages: 2,
   /** Transactions found in the list and recorded per run (a status call and a D1 write each). */
-  adoptions: 5,
+  adoptions: 1,
   /** Payments never created closed per run (one D1 batch each). */
-  closes: 5,
+  closes: 2,
   /** Rows purged per table per run. */
   purge: 500,
 } as const;
@@ -71,8 +78,13 @@ const RUN_DEADLINE_MS = 20_000;
 const DAY = 24 * 60 * 60_000;
 
 export interface ReconcileReport {
+  /** Transactions checked in the cron's own invocation (Free plan). */
+  verified: number;
+  /** Transactions queued for a verify job (Paid plan). */
   verifyQueued: number;
   notifyQueued: number;
+  /** Merchant events delivered in the cron's own invocation. */
+  notifyDelivered: number;
   outboxAbandoned: number;
   searched: number;
   listPages: number;
@@ -90,39 +102,83 @@ async function sendAll<T>(queue: Queue<T>, bodies: T[]): Promise<void> {
 }
 
 async function followTransactions(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
-  const open = await listTransactionsToFollow(deps.db, {
-    idleSince: now - CRON_VERIFY_IDLE,
+  const { inline, perRun, concurrency } = deps.config.limits.cronFollow;
+  const due = await listTransactionsToFollow(deps.db, {
+    now,
+    idle: CRON_VERIFY_IDLE,
     createdSince: now - FOLLOW_TRANSACTIONS_FOR,
-    limit: CRON_LIMITS.follow,
+    limit: perRun,
   });
-  const jobs: VerifyJob[] = open.map((t) => ({
+  // Counted as checked now, so that the next run takes others while these
+  // are being checked (a slow Djomy, a long backlog).
+  await markTransactionsQueued(
+    deps.db,
+    due.map((d) => d.transaction.transactionId),
+    now,
+  );
+  if (inline) {
+    // Free plan: checked here, a few at a time, without spending queue operations.
+    await forEachConcurrently(due, concurrency, async (known) => {
+      const outcome = await checkTransaction(
+        deps,
+        known.transaction.transactionId,
+        { source: 'cron' },
+        known,
+      ).catch((error: unknown) => {
+        deps.log.warn('cron check failed', {
+          transactionId: known.transaction.transactionId,
+          error: describeError(error),
+        });
+        return 'failed' as const;
+      });
+      if (outcome === 'checked') report.verified++;
+    });
+    return;
+  }
+  const jobs: VerifyJob[] = due.map((d) => ({
     type: 'verify',
-    transactionId: t.transactionId,
+    transactionId: d.transaction.transactionId,
     source: 'cron',
   }));
   await sendAll(deps.verifyQueue, jobs);
-  // Counted as checked now, so that the next run does not queue them again
-  // while these jobs are still waiting (a slow Djomy, a long backlog).
-  await markTransactionsQueued(
-    deps.db,
-    open.map((t) => t.transactionId),
-    now,
-  );
   report.verifyQueued = jobs.length;
 }
 
 async function resendOutbox(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
-  const stuck = await listStuckOutbox(deps.db, now - OUTBOX_IDLE, CRON_LIMITS.outbox);
-  const notify: NotifyJob[] = [];
+  const perRun = deps.config.limits.cronOutboxPerRun;
+  const stuck = await listStuckOutbox(deps.db, {
+    untriedSince: now - OUTBOX_UNTRIED,
+    idleSince: now - OUTBOX_IDLE,
+    limit: perRun + CRON_LIMITS.outboxGiveUp,
+  });
+  const due: OutboxRow[] = [];
   for (const row of stuck) {
-    if (now - row.createdAt <= OUTBOX_GIVE_UP) notify.push({ type: 'notify', outboxId: row.id });
-    else if (report.outboxAbandoned < CRON_LIMITS.outboxGiveUp) {
+    if (now - row.createdAt <= OUTBOX_GIVE_UP) {
+      if (due.length < perRun) due.push(row);
+    } else if (report.outboxAbandoned < CRON_LIMITS.outboxGiveUp) {
       await recordDelivery(deps.db, row.id, { state: 'failed', error: row.lastError ?? 'gave up' }, now);
       report.outboxAbandoned++;
     }
   }
-  await sendAll(deps.notifyQueue, notify);
-  report.notifyQueued = notify.length;
+  if (!deps.config.limits.notifyInline) {
+    try {
+      await sendAll(
+        deps.notifyQueue,
+        due.map((row): NotifyJob => ({ type: 'notify', outboxId: row.id })),
+      );
+      report.notifyQueued = due.length;
+      return;
+    } catch (error) {
+      recordIncident('queue', error);
+      // The queue refuses (its daily operations spent?): deliver a few here instead.
+      deps.log.warn('notify re-queue failed; delivering now', { error: describeError(error) });
+      due.splice(CRON_LIMITS.outboxInlineFallback);
+    }
+  }
+  for (const row of due) {
+    const outcome = await deliverNotification(deps, row).catch(() => null);
+    if (outcome?.kind === 'done') report.notifyDelivered++;
+  }
 }
 
 async function sweepCreations(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
@@ -182,10 +238,7 @@ async function sweepCreations(deps: PaymentDeps, now: number, report: ReconcileR
 
 async function purgeExpiredData(deps: PaymentDeps, now: number, report: ReconcileReport): Promise<void> {
   const before = now - deps.config.retentionDays * DAY;
-  report.purged =
-    (await forgetOldWebhookEvents(deps.db, before, CRON_LIMITS.purge)) +
-    (await forgetOldIdempotencyKeys(deps.db, before, CRON_LIMITS.purge)) +
-    (await forgetOldPayerPhones(deps.db, before, CRON_LIMITS.purge));
+  report.purged = await purgeExpired(deps.db, before, CRON_LIMITS.purge);
 }
 
 /**
@@ -195,8 +248,10 @@ export async function reconcile(deps: PaymentDeps): Promise<ReconcileReport> {
   const now = deps.now();
   const started = Date.now();
   const report: ReconcileReport = {
+    verified: 0,
     verifyQueued: 0,
     notifyQueued: 0,
+    notifyDelivered: 0,
     outboxAbandoned: 0,
     searched: 0,
     listPages: 0,
@@ -218,6 +273,7 @@ export async function reconcile(deps: PaymentDeps): Promise<ReconcileReport> {
     }
     // One lane failing (D1 or a queue refusing) does not stop the others.
     await lane(deps, now, report).catch((error: unknown) => {
+      if (isD1Error(error)) recordIncident('d1', error);
       deps.log.error('cron lane failed', { lane: name, error: describeError(error) });
     });
   }

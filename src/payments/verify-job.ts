@@ -25,9 +25,8 @@ import {
   CLOSE_AFTER_EXPIRY,
   CREATE_ABANDONED_AFTER,
   RECENT_CHECK_FOR_OPEN_EVENTS,
-  YOUNG_VERIFY_DELAYS_SECONDS,
 } from './model/lifetimes.ts';
-import type { VerifyJob } from './model/messages.ts';
+import type { EventSource, VerifyJob } from './model/messages.ts';
 import type { Payment, PaymentTransaction } from './model/payment.ts';
 import { closedByLedger, closeInLedger, isTerminal, isTerminalText } from './model/status.ts';
 import { applyAnswer, NotAtDjomyError, verifyPayment, verifyTransaction } from './verify-payment.ts';
@@ -42,7 +41,12 @@ export type VerifyJobOutcome =
 const OPEN_EVENTS = new Set(['payment.created', 'payment.redirected', 'payment.pending']);
 
 /** Whether a job about one of our payments (its current transaction) is worth a Djomy call. */
-export function needsDjomyCall(payment: Payment, job: VerifyJob, now: number): boolean {
+export function needsDjomyCall(
+  payment: Payment,
+  job: VerifyJob,
+  now: number,
+  schedule: readonly number[],
+): boolean {
   if (isTerminal(payment.status) && !closedByLedger(payment)) {
     return payment.status === 'SUCCESS' && job.hint === 'payment.refunded';
   }
@@ -50,7 +54,7 @@ export function needsDjomyCall(payment: Payment, job: VerifyJob, now: number): b
   if (job.source === 'webhook' && job.hint && OPEN_EVENTS.has(job.hint))
     return sinceCheck > RECENT_CHECK_FOR_OPEN_EVENTS;
   if (job.chain) {
-    const delay = YOUNG_VERIFY_DELAYS_SECONDS[job.round ?? 0] ?? YOUNG_VERIFY_DELAYS_SECONDS[0];
+    const delay = schedule[job.round ?? 0] ?? schedule[0] ?? 0;
     return sinceCheck > (delay * 1000) / 2;
   }
   return true;
@@ -61,16 +65,66 @@ export function needsDjomyCall(payment: Payment, job: VerifyJob, now: number): b
  * Djomy closed is asked again only when an event says something new about
  * it: a refund of a success, or a success after an unpaid close.
  */
-export function transactionNeedsCall(transaction: PaymentTransaction, job: VerifyJob, now: number): boolean {
+export function transactionNeedsCall(
+  transaction: PaymentTransaction,
+  trigger: Trigger,
+  now: number,
+): boolean {
   if (transaction.verifiedAt === null) return true;
   if (isTerminalText(transaction.status)) {
-    if (transaction.status === 'SUCCESS') return job.hint === 'payment.refunded';
+    if (transaction.status === 'SUCCESS') return trigger.hint === 'payment.refunded';
     if (transaction.status === 'REFUNDED') return false;
-    return job.hint === 'payment.success';
+    return trigger.hint === 'payment.success';
   }
-  if (job.source === 'webhook' && job.hint && OPEN_EVENTS.has(job.hint))
+  if (trigger.source === 'webhook' && trigger.hint && OPEN_EVENTS.has(trigger.hint))
     return now - transaction.verifiedAt > RECENT_CHECK_FOR_OPEN_EVENTS;
   return true;
+}
+
+/** What asks about a transaction: a webhook (with its event type as a hint), the cron, a job. */
+export interface Trigger {
+  source: EventSource;
+  hint?: string;
+}
+
+export type CheckOutcome = 'checked' | 'skipped' | 'unknown_to_djomy';
+
+/**
+ * Asks Djomy about one transaction when that can tell something new, and
+ * applies the answer to its order (recording the transaction and, for a
+ * payment we did not create, the order itself). From the cron, an order
+ * Djomy still reports open long after its expiry is then closed in our
+ * ledger. Djomy faults are thrown.
+ *
+ * @example await checkTransaction(deps, transactionId, { source: 'webhook', hint: 'payment.success' })
+ */
+export async function checkTransaction(
+  deps: PaymentDeps,
+  transactionId: string,
+  trigger: Trigger,
+  known?: { transaction: PaymentTransaction; payment: Payment } | null,
+): Promise<CheckOutcome> {
+  const recorded = known === undefined ? await getTransaction(deps.db, transactionId) : known;
+  if (!recorded) {
+    const outcome = await verifyTransaction(deps, transactionId, trigger.source);
+    if (!outcome) deps.log.warn('Djomy does not know this transaction', { transactionId });
+    return outcome ? 'checked' : 'unknown_to_djomy';
+  }
+  const now = deps.now();
+  let payment = recorded.payment;
+  const needed = transactionNeedsCall(recorded.transaction, trigger, now);
+  if (needed) {
+    try {
+      const answer = await djomyOf(deps).getPaymentStatus(transactionId);
+      payment = (await applyAnswer(deps, payment, answer, trigger.source)).payment;
+    } catch (error) {
+      await recordVerifyError(deps.db, payment.id, describeError(error)).catch(() => undefined);
+      throw error;
+    }
+  }
+  if (trigger.source === 'cron' && payment.transactionId === transactionId)
+    await closeIfOverdue(deps, payment, now);
+  return needed ? 'checked' : 'skipped';
 }
 
 /** A cron job closes, in our ledger, an order Djomy still reports open long after its expiry. */
@@ -78,28 +132,6 @@ async function closeIfOverdue(deps: PaymentDeps, payment: Payment, now: number):
   if (isTerminal(payment.status) || now <= payment.expiresAt + CLOSE_AFTER_EXPIRY) return;
   const close = closeInLedger(payment, 'open_at_djomy_long_after_expiry');
   if (close.change) await commitTransition(deps, payment, close, { source: 'cron', now, verified: false });
-}
-
-async function runTransactionJob(deps: PaymentDeps, job: VerifyJob, transactionId: string): Promise<void> {
-  const known = await getTransaction(deps.db, transactionId);
-  if (!known) {
-    const outcome = await verifyTransaction(deps, transactionId, job.source);
-    if (!outcome) deps.log.warn('Djomy does not know this transaction', { transactionId });
-    return;
-  }
-  const now = deps.now();
-  let payment = known.payment;
-  if (transactionNeedsCall(known.transaction, job, now)) {
-    try {
-      const answer = await djomyOf(deps).getPaymentStatus(transactionId);
-      payment = (await applyAnswer(deps, payment, answer, job.source)).payment;
-    } catch (error) {
-      await recordVerifyError(deps.db, payment.id, describeError(error)).catch(() => undefined);
-      throw error;
-    }
-  }
-  if (job.source === 'cron' && payment.transactionId === transactionId)
-    await closeIfOverdue(deps, payment, now);
 }
 
 async function runPaymentJob(deps: PaymentDeps, job: VerifyJob, paymentId: string): Promise<void> {
@@ -115,7 +147,7 @@ async function runPaymentJob(deps: PaymentDeps, job: VerifyJob, paymentId: strin
     const found = await lookForCreation(deps, payment, job.source);
     if (found) payment = found;
     else return requeue(deps, job, payment);
-  } else if (needsDjomyCall(payment, job, now)) {
+  } else if (needsDjomyCall(payment, job, now, deps.config.limits.youngVerifySeconds)) {
     try {
       payment = (await verifyPayment(deps, payment, job.source)).payment;
     } catch (error) {
@@ -132,16 +164,17 @@ async function runPaymentJob(deps: PaymentDeps, job: VerifyJob, paymentId: strin
 /** The next check of the young-payment schedule, while the payment is open. */
 async function requeue(deps: PaymentDeps, job: VerifyJob, payment: Payment): Promise<void> {
   const round = (job.round ?? 0) + 1;
-  if (job.chain && !isTerminal(payment.status) && round < YOUNG_VERIFY_DELAYS_SECONDS.length) {
-    await deps.verifyQueue.send(
-      { ...job, round },
-      { delaySeconds: YOUNG_VERIFY_DELAYS_SECONDS[round] as number },
-    );
+  const schedule = deps.config.limits.youngVerifySeconds;
+  if (job.chain && !isTerminal(payment.status) && round < schedule.length) {
+    await deps.verifyQueue.send({ ...job, round }, { delaySeconds: schedule[round] as number });
   }
 }
 
 async function runJob(deps: PaymentDeps, job: VerifyJob): Promise<void> {
-  if (job.transactionId) return runTransactionJob(deps, job, job.transactionId);
+  if (job.transactionId) {
+    await checkTransaction(deps, job.transactionId, { source: job.source, hint: job.hint });
+    return;
+  }
   return runPaymentJob(deps, job, job.paymentId as string);
 }
 

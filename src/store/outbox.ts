@@ -102,18 +102,22 @@ export async function recordDelivery(
     .run();
 }
 
-/** Pending rows nobody has tried since `idleSince`: their queue message was lost or is exhausted. */
+/**
+ * Pending rows due for a delivery: never tried and older than `untriedSince`
+ * (left for later by a batch, or their delivery was lost), or last tried
+ * before `idleSince` (their retries were lost or exhausted). Oldest first.
+ */
 export async function listStuckOutbox(
   db: D1Database,
-  idleSince: number,
-  limit: number,
+  { untriedSince, idleSince, limit }: { untriedSince: number; idleSince: number; limit: number },
 ): Promise<OutboxRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT * FROM outbox WHERE state = 'pending' AND coalesce(last_attempt_at, created_at) < ?1
-       ORDER BY created_at LIMIT ?2`,
+      `SELECT * FROM outbox WHERE state = 'pending'
+         AND ((last_attempt_at IS NULL AND created_at < ?1) OR last_attempt_at < ?2)
+       ORDER BY created_at LIMIT ?3`,
     )
-    .bind(idleSince, limit)
+    .bind(untriedSince, idleSince, limit)
     .all<Row>();
   return results.map(toOutbox);
 }

@@ -523,23 +523,36 @@ export async function listPayments(db: D1Database, filter: PaymentFilter): Promi
 }
 
 /**
- * The cron's transaction lane: open Djomy transactions (of any order, paid,
- * closed or open) created since `createdSince`, not checked since `idleSince`,
- * least recently checked first.
+ * The cron's follow lane: open Djomy transactions (of any order, paid, closed
+ * or open) created since `createdSince`, whose next check is due — checks
+ * space out as a transaction ages (a third of its age, at least `idle`) —
+ * least recently checked first, each with its order.
  */
 export async function listTransactionsToFollow(
   db: D1Database,
-  { idleSince, createdSince, limit }: { idleSince: number; createdSince: number; limit: number },
-): Promise<PaymentTransaction[]> {
+  { now, idle, createdSince, limit }: { now: number; idle: number; createdSince: number; limit: number },
+): Promise<{ transaction: PaymentTransaction; payment: Payment }[]> {
   const { results } = await db
     .prepare(
-      `SELECT * FROM payment_transactions
-       WHERE status NOT IN ${TERMINAL_SQL} AND coalesce(verified_at, created_at) < ?1 AND created_at > ?2
-       ORDER BY coalesce(verified_at, created_at) LIMIT ?3`,
+      `SELECT t.transaction_id AS t_transaction_id, t.payment_id AS t_payment_id, t.status AS t_status,
+         t.origin AS t_origin, t.next_url AS t_next_url, t.paid_amount AS t_paid_amount, t.flag AS t_flag,
+         t.verified_at AS t_verified_at, t.created_at AS t_created_at, t.updated_at AS t_updated_at, p.*
+       FROM payment_transactions t JOIN payments p ON p.id = t.payment_id
+       WHERE t.status NOT IN ${TERMINAL_SQL} AND t.created_at > ?2
+         AND coalesce(t.verified_at, t.created_at) < ?1 - max(?3, (?1 - t.created_at) / 3)
+       ORDER BY coalesce(t.verified_at, t.created_at) LIMIT ?4`,
     )
-    .bind(idleSince, createdSince, limit)
-    .all<TransactionRow>();
-  return results.map(toTransaction);
+    .bind(now, createdSince, idle, limit)
+    .all<PaymentRow & Record<`t_${keyof TransactionRow}`, never>>();
+  return results.map((row) => {
+    const r = row as unknown as Record<string, unknown>;
+    const transaction = Object.fromEntries(
+      Object.entries(r)
+        .filter(([key]) => key.startsWith('t_'))
+        .map(([key, value]) => [key.slice(2), value]),
+    ) as unknown as TransactionRow;
+    return { transaction: toTransaction(transaction), payment: toPayment(row as PaymentRow) };
+  });
 }
 
 /** Stamps transactions whose verify job was just queued, so the next run takes others. */
@@ -626,20 +639,4 @@ export async function countPaymentsByStatus(db: D1Database): Promise<Record<stri
     .prepare('SELECT status, count(*) AS n FROM payments GROUP BY status')
     .all<{ status: string; n: number }>();
   return Object.fromEntries(results.map((r) => [r.status, r.n]));
-}
-
-/**
- * Retention: forgets the payer phone of closed payments last changed before
- * `before`, at most `limit` of them. Amounts, statuses and events stay.
- */
-export async function forgetOldPayerPhones(db: D1Database, before: number, limit: number): Promise<number> {
-  const result = await db
-    .prepare(
-      `UPDATE payments SET payer_phone = NULL WHERE id IN (
-         SELECT id FROM payments WHERE payer_phone IS NOT NULL AND updated_at < ?1 AND status IN ${TERMINAL_SQL}
-         LIMIT ?2)`,
-    )
-    .bind(before, limit)
-    .run();
-  return result.meta.changes;
 }

@@ -45,18 +45,3 @@ export async function webhookStats(
     .first<{ last: number | null; total: number }>();
   return { lastReceivedAt: row?.last ?? null, total: row?.total ?? 0 };
 }
-
-/**
- * Retention: forgets events received before `before` (their bodies hold payer
- * phones), at most `limit`. The ledger keeps what they led to.
- */
-export async function forgetOldWebhookEvents(db: D1Database, before: number, limit: number): Promise<number> {
-  const result = await db
-    .prepare(
-      `DELETE FROM webhook_events WHERE event_id IN (
-         SELECT event_id FROM webhook_events WHERE received_at < ?1 LIMIT ?2)`,
-    )
-    .bind(before, limit)
-    .run();
-  return result.meta.changes;
-}

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { loadConfig } from '../../env.ts';
+import { incidentsSince } from '../../lib/incidents.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import type { RouteSpec } from '../spec.ts';
 
@@ -13,7 +14,12 @@ export const Health = z.object({
   d1: z.enum(['ok', 'unreachable']),
   problems: z.array(z.object({ setting: z.string(), problem: z.string() })),
   warnings: z.array(z.object({ setting: z.string(), problem: z.string() })),
+  /** D1 or a queue refused this isolate in the last minutes (e.g. a daily quota of the Free plan spent). */
+  incidents: z.array(z.object({ binding: z.enum(['d1', 'queue']), at: z.string(), error: z.string() })),
 });
+
+/** How long a refused write or send keeps `/healthz` degraded. */
+const INCIDENT_WINDOW = 10 * 60_000;
 
 async function healthRoute(c: AppContext) {
   const d1 = await c.env.DB.prepare('SELECT 1 FROM products LIMIT 1')
@@ -21,9 +27,13 @@ async function healthRoute(c: AppContext) {
     .then(() => 'ok' as const)
     .catch(() => 'unreachable' as const);
   const { problems, warnings } = loadConfig(c.env);
-  const ok = d1 === 'ok' && problems.length === 0;
+  const incidents = incidentsSince(Date.now() - INCIDENT_WINDOW).map((incident) => ({
+    ...incident,
+    at: new Date(incident.at).toISOString(),
+  }));
+  const ok = d1 === 'ok' && problems.length === 0 && incidents.length === 0;
   c.header('Cache-Control', 'no-store');
-  return c.json({ status: ok ? 'ok' : 'degraded', d1, problems, warnings }, ok ? 200 : 503);
+  return c.json({ status: ok ? 'ok' : 'degraded', d1, problems, warnings, incidents }, ok ? 200 : 503);
 }
 
 export const health = new Hono<AppEnv>().get('/', healthRoute);
@@ -36,7 +46,10 @@ export const healthSpecs: RouteSpec[] = [
     summary: 'D1 reachability and configuration problems',
     responses: {
       200: { description: 'Healthy', schema: Health },
-      503: { description: 'Degraded: D1 unreachable or settings missing', schema: Health },
+      503: {
+        description: 'Degraded: D1 unreachable, settings missing, or D1 or a queue refused lately',
+        schema: Health,
+      },
     },
   },
 ];

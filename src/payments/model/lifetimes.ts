@@ -26,13 +26,6 @@ export const CLOSE_AFTER_EXPIRY = 60 * 60_000;
 /** A browser poll triggers a Djomy check at most this often per payment. */
 export const POLL_VERIFY_INTERVAL = 5_000;
 
-/**
- * While a payment is young, the verify queue checks it at these delays
- * (seconds), so it settles even if every webhook is lost; after that the cron
- * (every 5 minutes) takes over.
- */
-export const YOUNG_VERIFY_DELAYS_SECONDS = [15, 30, 60, 120, 240, 480] as const;
-
 /** The cron leaves alone what was verified this recently (the queue is on it). */
 export const CRON_VERIFY_IDLE = 2 * 60_000;
 
@@ -70,7 +63,10 @@ export const WEBHOOK_VERIFY_DELAY_SECONDS = 2;
 /** The verify job queued after an OTP (when the payment is still open) runs this much later. */
 export const OTP_VERIFY_DELAY_SECONDS = 5;
 
-/** A merchant event nobody has tried to deliver for this long is queued again by the cron. */
+/** A merchant event never tried this long after it was written is delivered by the cron. */
+export const OUTBOX_UNTRIED = 60_000;
+
+/** A merchant event whose last try is this old is tried again by the cron. */
 export const OUTBOX_IDLE = 10 * 60_000;
 
 /** A merchant event still undelivered after this long is given up (marked failed). */
