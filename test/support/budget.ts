@@ -17,10 +17,15 @@ export interface Cost {
   /** Every call that leaves the isolate: fetch, D1 queries, KV and queue calls. */
   subrequests: number;
   fetches: number;
+  /** Of those fetches, calls to Djomy's API (`/v1/…`). */
+  djomyCalls: number;
   /** D1 round trips: a statement run alone, or a whole `batch`. */
   d1Queries: number;
   /** Statements inside those round trips. */
   d1Statements: number;
+  /** D1's own billing counters (`meta.rows_read`, `meta.rows_written`), indexes included. */
+  d1RowsRead: number;
+  d1RowsWritten: number;
   kvReads: number;
   kvWrites: number;
   queueCalls: number;
@@ -32,8 +37,11 @@ export interface Cost {
 const empty = (): Cost => ({
   subrequests: 0,
   fetches: 0,
+  djomyCalls: 0,
   d1Queries: 0,
   d1Statements: 0,
+  d1RowsRead: 0,
+  d1RowsWritten: 0,
   kvReads: 0,
   kvWrites: 0,
   queueCalls: 0,
@@ -57,6 +65,15 @@ async function track<T>(counter: Counter, count: (cost: Cost) => void, call: () 
 
 const REAL = Symbol('real statement');
 
+type Meta = { meta?: { rows_read?: number; rows_written?: number } };
+
+function countRows(counter: Counter, results: Meta | Meta[]): void {
+  for (const result of Array.isArray(results) ? results : [results]) {
+    counter.cost.d1RowsRead += result?.meta?.rows_read ?? 0;
+    counter.cost.d1RowsWritten += result?.meta?.rows_written ?? 0;
+  }
+}
+
 function meteredD1(db: D1Database, counter: Counter): D1Database {
   const statement = (real: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(real, {
@@ -71,7 +88,21 @@ function meteredD1(db: D1Database, counter: Counter): D1Database {
                 cost.d1Queries++;
                 cost.d1Statements++;
               },
-              () => (target[name] as (...a: unknown[]) => Promise<unknown>).apply(target, args),
+              async () => {
+                // `first` hides D1's row counters: ask `all` and answer as `first` would.
+                if (name === 'first') {
+                  const result = await target.all<Record<string, unknown>>();
+                  countRows(counter, result);
+                  const row = result.results[0] ?? null;
+                  return typeof args[0] === 'string' ? (row?.[args[0]] ?? null) : row;
+                }
+                const result = await (target[name] as (...a: unknown[]) => Promise<unknown>).apply(
+                  target,
+                  args,
+                );
+                if (name !== 'raw') countRows(counter, result as Meta);
+                return result;
+              },
             );
         }
         const value = Reflect.get(target, name, target);
@@ -89,10 +120,13 @@ function meteredD1(db: D1Database, counter: Counter): D1Database {
               cost.d1Queries++;
               cost.d1Statements += statements.length;
             },
-            () =>
-              target.batch(
+            async () => {
+              const results = await target.batch(
                 statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement>)[REAL] ?? s),
-              ),
+              );
+              countRows(counter, results as Meta[]);
+              return results;
+            },
           );
       }
       const value = Reflect.get(target, name, target);
@@ -184,7 +218,11 @@ export function bindingMeter(env: Cloudflare.Env, overrides: Partial<Cloudflare.
       globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
         track(
           counter,
-          (cost) => cost.fetches++,
+          (cost) => {
+            cost.fetches++;
+            const url = new URL(input instanceof Request ? input.url : String(input));
+            if (url.pathname.startsWith('/v1/')) cost.djomyCalls++;
+          },
           () => realFetch(input, init),
         )) as typeof fetch;
       try {
