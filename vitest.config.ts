@@ -52,6 +52,7 @@ export default defineConfig({
                 DJOMY_CLIENT_ID: TEST_CREDENTIALS.clientId,
                 DJOMY_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret,
                 ADMIN_TOKEN: TEST_CREDENTIALS.adminToken,
+                VIEWER_TOKEN: TEST_CREDENTIALS.viewerToken,
                 MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
                 // Short, so that timeout faults injected at the simulator stay quick.
                 DJOMY_TIMEOUT_MS: '1000',

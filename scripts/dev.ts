@@ -16,12 +16,14 @@ console.log(`
   No-JavaScript buy button  ${stack.workerUrl}/demo/buy-button.html
   API docs                  ${stack.workerUrl}/docs
   Health                    ${stack.workerUrl}/healthz
+  Merchant console          ${stack.workerUrl}/admin/
 
   Djomy simulator           ${stack.simUrl}/__sim/
   The payer's phone (OTP)   ${stack.simUrl}/__sim/phone
   Merchant inbox            ${stack.simUrl}/__sim/merchant/deliveries
 
-  Admin API token           ${stack.adminToken}   (from .dev.vars)
+  Admin token               ${stack.adminToken}   (from .dev.vars)
+  Cashier token             ${stack.viewerToken || '(VIEWER_TOKEN not set in .dev.vars)'}
   Try: curl -H "Authorization: Bearer ${stack.adminToken}" ${stack.workerUrl}/api/admin/payments
 
   Ctrl-C to stop.${verbose ? '' : ' Add -- --verbose to see every request.'}

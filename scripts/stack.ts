@@ -29,6 +29,8 @@ export interface Stack {
   workerUrl: string;
   simUrl: string;
   adminToken: string;
+  /** The cashier's token (VIEWER_TOKEN); empty when not set. */
+  viewerToken: string;
   stop(): Promise<void>;
 }
 
@@ -215,7 +217,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (!response.ok)
         throw new Error(`seeding ${product.sku}: ${response.status} ${await response.text()}`);
     }
-    return { workerUrl, simUrl, adminToken, stop };
+    return { workerUrl, simUrl, adminToken, viewerToken: local.VIEWER_TOKEN ?? '', stop };
   } catch (error) {
     await stop();
     throw error;

@@ -23,6 +23,10 @@ export interface Env {
   NOTIFY_QUEUE: Queue<NotifyJob>;
   /** Workers rate-limit binding for public routes, keyed by client IP. */
   PUBLIC_RATE_LIMIT: RateLimit;
+  /** Rate limit of the admin API and the console, keyed by client IP. */
+  ADMIN_RATE_LIMIT: RateLimit;
+  /** Rate limit of sign-in attempts, keyed by client IP. */
+  SIGNIN_RATE_LIMIT: RateLimit;
   /** Static assets (checkout.js, the demo shop). */
   ASSETS: Fetcher;
 
@@ -30,6 +34,8 @@ export interface Env {
   DJOMY_CLIENT_ID?: string;
   DJOMY_CLIENT_SECRET?: string;
   ADMIN_TOKEN?: string;
+  /** Optional: the cashier's token (reads, phones masked; may ask "verify now"). At least 16 characters, not ADMIN_TOKEN. */
+  VIEWER_TOKEN?: string;
   /** `whsec_<base64>`; required when MERCHANT_WEBHOOK_URL is set. */
   MERCHANT_WEBHOOK_SECRET?: string;
 
@@ -62,6 +68,8 @@ export interface Config {
     timeoutMs: number;
   } | null;
   adminToken: string | null;
+  /** The cashier's token, when set and usable. */
+  viewerToken: string | null;
   /** Origin used to build return URLs; null = the request's own origin. */
   publicUrl: string | null;
   allowedOrigins: ReadonlySet<string>;
@@ -130,6 +138,12 @@ export function loadConfig(env: Env): LoadedConfig {
   if (!adminToken) problem('ADMIN_TOKEN', 'missing secret: the admin API is closed');
   else if (adminToken.length < 16)
     problem('ADMIN_TOKEN', 'shorter than 16 characters: the admin API is closed');
+
+  const viewerToken = text(env.VIEWER_TOKEN);
+  if (viewerToken && viewerToken.length < 16)
+    problem('VIEWER_TOKEN', 'shorter than 16 characters: viewer sign-in is closed');
+  else if (viewerToken && viewerToken === adminToken)
+    problem('VIEWER_TOKEN', 'equals ADMIN_TOKEN: a cashier would be an admin; viewer sign-in is closed');
 
   let publicUrl: string | null = null;
   if (text(env.PUBLIC_URL)) {
@@ -217,6 +231,7 @@ export function loadConfig(env: Env): LoadedConfig {
         ? { baseUrl, clientId, clientSecret, partnerDomain: text(env.DJOMY_PARTNER_DOMAIN), timeoutMs }
         : null,
     adminToken: adminToken && adminToken.length >= 16 ? adminToken : null,
+    viewerToken: viewerToken && viewerToken.length >= 16 && viewerToken !== adminToken ? viewerToken : null,
     publicUrl,
     allowedOrigins,
     otpMethods,

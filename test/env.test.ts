@@ -45,18 +45,31 @@ describe('settings', () => {
       'MERCHANT_WEBHOOK_SECRET',
     ],
     [{ DEFAULT_COUNTRY: 'FR' }, 'DEFAULT_COUNTRY'],
+    [{ VIEWER_TOKEN: 'short-cashier' }, 'VIEWER_TOKEN'],
+    [{ VIEWER_TOKEN: 'admin-token-0123456789' }, 'VIEWER_TOKEN'],
   ])('%j is reported as a problem with %s', (overrides, setting) => {
     expect(problemsOf(overrides)).toContain(setting);
+  });
+
+  it("a cashier token equal to the admin's is refused: cashier sign-in stays closed", () => {
+    const { config } = loadConfig({ ...good, VIEWER_TOKEN: good.ADMIN_TOKEN } as Env);
+    expect(config.viewerToken).toBeNull();
+    expect(config.adminToken).toBe(good.ADMIN_TOKEN);
+    expect(loadConfig({ ...good, VIEWER_TOKEN: 'cashier-token-0123456789' } as Env).config.viewerToken).toBe(
+      'cashier-token-0123456789',
+    );
   });
 
   it('problems never quote a secret', () => {
     const { problems } = loadConfig({
       ...good,
       ADMIN_TOKEN: 'tiny',
+      VIEWER_TOKEN: 'tiny2',
       MERCHANT_WEBHOOK_URL: 'https://x.example',
       MERCHANT_WEBHOOK_SECRET: 'leak-me',
     } as Env);
     expect(JSON.stringify(problems)).not.toMatch(/tiny|leak-me/);
+    expect(problems.map((p) => p.setting)).toContain('VIEWER_TOKEN');
   });
 
   it('http is accepted for loopback hosts only', () => {

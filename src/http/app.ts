@@ -17,6 +17,7 @@ import { checkoutForm } from './routes/checkout-form.ts';
 import { health } from './routes/health.ts';
 import { payments } from './routes/payments.ts';
 import { returns } from './routes/return.ts';
+import { session } from './routes/session.ts';
 import { webhooks } from './routes/webhooks.ts';
 
 function notFound(c: AppContext): Response {
@@ -61,6 +62,7 @@ export function createApp(buildDeps: DepsFactory): Hono<AppEnv> {
     .use(requestContext(buildDeps))
     .route('/api/catalog', catalog)
     .route('/api/payments', payments)
+    .route('/api/session', session)
     .route('/api/admin', admin)
     .route('/return', returns)
     .route('/checkout', checkoutForm)

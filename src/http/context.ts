@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Env } from '../env.ts';
 import type { Logger } from '../lib/log.ts';
 import type { PaymentDeps } from '../payments/deps.ts';
+import type { Role } from '../payments/views.ts';
 
 export interface AppEnv {
   Bindings: Env;
@@ -14,6 +15,13 @@ export interface AppEnv {
 }
 
 export type AppContext = Context<AppEnv>;
+
+/** Under `/api/admin`: who is asking, set by the admin sign-in check (src/http/middleware/admin-auth.ts). */
+export interface AdminEnv extends AppEnv {
+  Variables: AppEnv['Variables'] & { role: Role };
+}
+
+export type AdminContext = Context<AdminEnv>;
 
 /** Builds the use cases' dependencies for one request (src/deps.ts in the Worker, anything in tests). */
 export type DepsFactory = (env: Env, log: Logger, ctx: Pick<ExecutionContext, 'waitUntil'>) => PaymentDeps;

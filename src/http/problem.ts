@@ -13,7 +13,12 @@ export const PROBLEM_TYPES = {
   conflict:
     'The request contradicts the current state (e.g. an OTP for a gateway payment, an Idempotency-Key reused with another body).',
   'in-progress': 'A request with the same Idempotency-Key is still running; retry after Retry-After.',
-  unauthorized: 'Admin routes need Authorization: Bearer <ADMIN_TOKEN>.',
+  unauthorized:
+    'Admin routes need Authorization: Bearer <ADMIN_TOKEN> (or <VIEWER_TOKEN> for reading), or a console session (POST /api/session).',
+  forbidden:
+    "The cashier's token (VIEWER_TOKEN) reads and may ask Djomy again; every other change needs ADMIN_TOKEN.",
+  'csrf-failed':
+    'A change made with the console session needs the X-CSRF-Token header from GET /api/session, from a page of this origin.',
   'origin-not-allowed':
     'The browser origin (named in `detail`) is not in ALLOWED_ORIGINS, or is not a valid origin.',
   'rate-limited': 'Too many requests from this IP; retry after Retry-After.',
@@ -95,9 +100,18 @@ export const problems = {
       status: 401,
       slug: 'unauthorized',
       title: 'Unauthorized',
-      detail: 'Send Authorization: Bearer <ADMIN_TOKEN>.',
+      detail: 'Send Authorization: Bearer <ADMIN_TOKEN>, or sign in at /admin/.',
       headers: { 'WWW-Authenticate': 'Bearer realm="djomy-edge admin"' },
     }),
+  forbidden: () =>
+    new Problem({
+      status: 403,
+      slug: 'forbidden',
+      title: 'Forbidden',
+      detail: 'The cashier role reads and may ask Djomy again; this change needs the admin.',
+    }),
+  csrf: (detail: string) =>
+    new Problem({ status: 403, slug: 'csrf-failed', title: 'Cross-site request refused', detail }),
   misconfigured: (settings: string[]) =>
     new Problem({
       status: 503,

@@ -70,7 +70,12 @@ export async function createPaymentLink(deps: PaymentDeps, command: CreateLinkCo
     deps.log.error('Djomy answered a link with an unusable page URL', { reference: link.reference });
     return { kind: 'bad_answer' };
   }
-  await saveLink(deps.db, link, { countryCode: command.countryCode }, deps.now());
+  await saveLink(
+    deps.db,
+    link,
+    { countryCode: command.countryCode, allowedMethods: command.allowedPaymentMethods },
+    deps.now(),
+  );
   return { kind: 'created', link };
 }
 

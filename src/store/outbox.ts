@@ -121,3 +121,40 @@ export async function listStuckOutbox(
     .all<Row>();
   return results.map(toOutbox);
 }
+
+/** The row of one event of a payment on one channel, if there is one. */
+export async function findOutbox(
+  db: D1Database,
+  key: { paymentId: string; eventKey: string; channel: OutboxChannel },
+): Promise<OutboxRow | null> {
+  const row = await db
+    .prepare('SELECT * FROM outbox WHERE payment_id = ?1 AND event_key = ?2 AND channel = ?3')
+    .bind(key.paymentId, key.eventKey, key.channel)
+    .first<Row>();
+  return row ? toOutbox(row) : null;
+}
+
+/**
+ * A merchant event to deliver again, with its original `webhook-id`: the row
+ * is made pending again (or written, when it is missing) and returned.
+ */
+export async function reopenOutbox(db: D1Database, draft: OutboxDraft): Promise<OutboxRow> {
+  const row = await db
+    .prepare(
+      `INSERT INTO outbox (id, payment_id, type, event_key, channel, payload, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+       ON CONFLICT (payment_id, event_key, channel) DO UPDATE SET state = 'pending'
+       RETURNING *`,
+    )
+    .bind(
+      draft.id,
+      draft.paymentId,
+      draft.type,
+      draft.eventKey,
+      draft.channel,
+      draft.payload,
+      draft.createdAt,
+    )
+    .first<Row>();
+  return toOutbox(row as Row);
+}

@@ -22,6 +22,7 @@ import type {
   Payment,
   PaymentTransaction,
 } from '../payments/model/payment.ts';
+import { dayRange, type PaymentFilter, searchPattern } from '../payments/model/payment-filter.ts';
 import { type Change, OPEN_STATUSES } from '../payments/model/status.ts';
 import { eventInsert } from './events.ts';
 import { outboxInsert } from './outbox.ts';
@@ -485,39 +486,58 @@ export async function claimCreation(db: D1Database, payment: Payment, now: numbe
 
 // ── Lists ────────────────────────────────────────────────────────────────────
 
-export interface PaymentFilter {
-  status?: PaymentStatus;
-  flagged?: boolean;
+export interface PaymentQuery extends PaymentFilter {
   limit: number;
   /** Continue after this (created_at, id), newest first. */
   after?: { createdAt: number; id: string };
 }
 
-/** Newest first, keyset-paginated so pages stay stable while payments are added. */
-export async function listPayments(db: D1Database, filter: PaymentFilter): Promise<Payment[]> {
+export function paymentsWhere(filter: PaymentFilter & { after?: PaymentQuery['after'] }): {
+  sql: string;
+  binds: unknown[];
+} {
   const where: string[] = [];
   const binds: unknown[] = [];
-  if (filter.status) {
-    where.push(`status = ?${binds.length + 1}`);
-    binds.push(filter.status);
-  }
+  const bind = (value: unknown) => {
+    binds.push(value);
+    return `?${binds.length}`;
+  };
+  if (filter.status) where.push(`status = ${bind(filter.status)}`);
+  if (filter.method) where.push(`payment_method = ${bind(filter.method)}`);
+  if (filter.flow) where.push(`flow = ${bind(filter.flow)}`);
+  const { since, until } = dayRange(filter);
+  if (since !== undefined) where.push(`created_at >= ${bind(since)}`);
+  if (until !== undefined) where.push(`created_at < ${bind(until)}`);
   if (filter.flagged !== undefined) {
     where.push(
       filter.flagged
         ? '(flag IS NOT NULL OR EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_id = payments.id AND t.flag IS NOT NULL))'
-        : 'flag IS NULL',
+        : '(flag IS NULL AND NOT EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_id = payments.id AND t.flag IS NOT NULL))',
+    );
+  }
+  if (filter.q) {
+    const q = filter.q.trim();
+    const like = bind(searchPattern(q));
+    const digits = q.replace(/\D/g, '');
+    where.push(
+      `(id = ${bind(q)} OR reference LIKE ${like} ESCAPE '\\'` +
+        (digits.length >= 3 ? ` OR payer_phone LIKE ${bind(`%${digits}`)}` : '') +
+        ')',
     );
   }
   if (filter.after) {
-    const a = binds.length + 1;
-    where.push(`(created_at < ?${a} OR (created_at = ?${a} AND id < ?${a + 1}))`);
-    binds.push(filter.after.createdAt, filter.after.id);
+    const at = bind(filter.after.createdAt);
+    where.push(`(created_at < ${at} OR (created_at = ${at} AND id < ${bind(filter.after.id)}))`);
   }
-  const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY created_at DESC, id DESC LIMIT ?${binds.length + 1}`;
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', binds };
+}
+
+/** Newest first, keyset-paginated so pages stay stable while payments are added. */
+export async function listPayments(db: D1Database, query: PaymentQuery): Promise<Payment[]> {
+  const { sql, binds } = paymentsWhere(query);
   const { results } = await db
-    .prepare(sql)
-    .bind(...binds, filter.limit)
+    .prepare(`SELECT * FROM payments ${sql} ORDER BY created_at DESC, id DESC LIMIT ?${binds.length + 1}`)
+    .bind(...binds, query.limit)
     .all<PaymentRow>();
   return results.map(toPayment);
 }

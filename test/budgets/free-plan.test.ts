@@ -275,3 +275,80 @@ describe('one invocation of each entry point fits the Free plan', () => {
     expectWithinBudget('admin list', cost);
   });
 });
+
+describe("the console's routes fit the Free plan, over a ledger of 10,000 payments", () => {
+  const PAYMENTS = 10_000;
+  const bearer = { authorization: `Bearer ${TEST_CREDENTIALS.adminToken}` };
+  let paidId = '';
+
+  beforeAll(async () => {
+    // Ids of the payment id pattern (pay_ + 32 of a-z2-7), digits spelled with letters.
+    const at = Date.now() - 20 * 86_400_000;
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+       INSERT INTO payments (id, flow, status, paid, amount, currency, country_code, payment_method, payer_phone,
+         reference, transaction_id, paid_at, expires_at, created_at, updated_at)
+       SELECT 'pay_' || replace(replace(replace(replace(printf('%032d', i), '0', 'a'), '1', 'b'), '8', 'c'), '9', 'd'),
+         'gateway', 'SUCCESS', 1, 1000 + i, 'GNF', 'GN', 'OM', '0022462' || printf('%07d', i),
+         'Réf. ' || i || ', "lot"', 'tx-bulk-' || i, ?1 + i * 170000, ?1 + i * 170000, ?1 + i * 170000, ?1 + i * 170000
+       FROM n`,
+    )
+      .bind(at, PAYMENTS)
+      .run();
+    paidId = (
+      await env.DB.prepare('SELECT id FROM payments WHERE reference = \'Réf. 42, "lot"\'').first<{
+        id: string;
+      }>()
+    )?.id as string;
+  });
+
+  it('the CSV export of every payment streams 10,000 rows within the budget', async () => {
+    const { response, cost } = await fetchMetered('/api/admin/payments.csv', { headers: bearer });
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).split('\r\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThanOrEqual(PAYMENTS + 1);
+    expectWithinBudget('CSV export (10,000+ payments)', cost);
+  });
+
+  it.each([
+    ['list, searched by phone digits', '/api/admin/payments?q=0004242&limit=100'],
+    ['list, filtered by day and status', '/api/admin/payments?status=SUCCESS&flagged=false&limit=100'],
+    ['summary of 90 days', '/api/admin/summary?days=90'],
+    ['live feed', '/api/admin/live?after=0'],
+    ['links with totals', '/api/admin/links'],
+  ])('%s', async (name, path) => {
+    const { response, cost } = await fetchMetered(path, { headers: bearer });
+    expect(response.status).toBe(200);
+    expectWithinBudget(name, cost);
+  });
+
+  it('one payment, and sending its event again', async () => {
+    const detail = await fetchMetered(`/api/admin/payments/${paidId}`, { headers: bearer });
+    expect(detail.response.status).toBe(200);
+    expectWithinBudget('payment detail', detail.cost);
+    const notify = await fetchMetered(`/api/admin/payments/${paidId}/notify`, {
+      method: 'POST',
+      headers: bearer,
+    });
+    expect(notify.response.status).toBe(200);
+    expectWithinBudget('send event again', notify.cost);
+  });
+
+  it('sign-in, and a write made with the session', async () => {
+    const signIn = await fetchMetered('/api/session', {
+      method: 'POST',
+      json: { token: TEST_CREDENTIALS.adminToken },
+    });
+    expect(signIn.response.status).toBe(200);
+    expectWithinBudget('sign-in', signIn.cost);
+    const cookie = (signIn.response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const { csrfToken } = await signIn.response.json<{ csrfToken: string }>();
+    const write = await fetchMetered('/api/admin/products/budget-soap', {
+      method: 'PUT',
+      json: { name: 'Savon', amount: 5000 },
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
+    expect(write.response.status).toBe(201);
+    expectWithinBudget('product change (session)', write.cost);
+  });
+});

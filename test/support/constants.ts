@@ -14,6 +14,7 @@ export const TEST_CREDENTIALS = {
   clientId: 'djomy-client-1700000000000-a1b2',
   clientSecret: 'test-client-secret-0123456789abcdef',
   adminToken: 'test-admin-token-0123456789abcdef',
+  viewerToken: 'test-cashier-token-0123456789abc',
   merchantWebhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 } as const;
 

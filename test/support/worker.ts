@@ -48,6 +48,13 @@ export function admin(path: string, init: CallInit = {}): Promise<Response> {
   return call(path, { ...init, headers });
 }
 
+/** The same with `Authorization: Bearer <VIEWER_TOKEN>`: the cashier. */
+export function viewer(path: string, init: CallInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${TEST_CREDENTIALS.viewerToken}`);
+  return call(path, { ...init, headers });
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers field by field with expect.
 export async function json(response: Response | Promise<Response>): Promise<any> {
   return (await response).json();

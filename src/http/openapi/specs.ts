@@ -4,11 +4,13 @@ import { adminDiagnosticSpecs } from '../routes/admin/diagnostics.ts';
 import { adminLinkSpecs } from '../routes/admin/links.ts';
 import { adminPaymentSpecs } from '../routes/admin/payments.ts';
 import { adminProductSpecs } from '../routes/admin/products.ts';
+import { adminSummarySpecs } from '../routes/admin/summary.ts';
 import { catalogSpecs } from '../routes/catalog.ts';
 import { checkoutFormSpecs } from '../routes/checkout-form.ts';
 import { healthSpecs } from '../routes/health.ts';
 import { paymentSpecs } from '../routes/payments.ts';
 import { returnSpecs } from '../routes/return.ts';
+import { sessionSpecs } from '../routes/session.ts';
 import { webhookSpecs } from '../routes/webhooks.ts';
 import type { RouteSpec } from '../spec.ts';
 
@@ -18,7 +20,9 @@ export const ROUTE_SPECS: RouteSpec[] = [
   ...returnSpecs,
   ...checkoutFormSpecs,
   ...webhookSpecs,
+  ...sessionSpecs,
   ...adminPaymentSpecs,
+  ...adminSummarySpecs,
   ...adminProductSpecs,
   ...adminLinkSpecs,
   ...adminDeadLetterSpecs,

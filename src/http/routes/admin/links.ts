@@ -7,6 +7,7 @@ import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
 import { COUNTRIES, normalizePhone } from '../../../djomy/phone.ts';
 import { type DjomyLink, GATEWAY_METHODS } from '../../../djomy/schemas.ts';
+import { linksWithTotals } from '../../../payments/ledger.ts';
 import { createPaymentLink, linkPageUrl, readPaymentLink, UNLIMITED_USES } from '../../../payments/links.ts';
 import { readJson } from '../../body.ts';
 import { type AppContext, type AppEnv, publicOrigin } from '../../context.ts';
@@ -101,6 +102,10 @@ async function createLinkRoute(c: AppContext) {
   }
 }
 
+async function listLinksRoute(c: AppContext) {
+  return c.json({ links: await linksWithTotals(c.var.deps) });
+}
+
 async function linkRoute(c: AppContext) {
   const link = await readPaymentLink(c.var.deps, reference(c));
   if (!link) throw problems.notFound('Link');
@@ -117,6 +122,7 @@ async function linkQrRoute(c: AppContext) {
 }
 
 export const adminLinks = new Hono<AppEnv>()
+  .get('/', listLinksRoute)
   .post('/', createLinkRoute)
   .get('/:reference', linkRoute)
   .get('/:reference/qr.svg', linkQrRoute);
@@ -125,6 +131,14 @@ const Ref = z.object({ reference: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };
 
 export const adminLinkSpecs: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/admin/links',
+    tag: 'Admin',
+    admin: true,
+    summary: 'The links this Worker created, newest first, with their uses and what was paid on each',
+    responses: { 200: { description: '`{links}`' }, ...adminErrors },
+  },
   {
     method: 'post',
     path: '/api/admin/links',

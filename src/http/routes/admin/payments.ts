@@ -1,141 +1,64 @@
-/** Admin: the ledger: list with cursor pagination, one payment with its history and transactions, verify now. */
+/**
+ * Admin: the ledger (src/payments/ledger.ts): the list with filters and
+ * cursor pagination, the CSV export of every matching payment, one payment
+ * with its history and transactions, verify now, and sending its merchant
+ * event again.
+ */
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { DjomyError } from '../../../djomy/errors.ts';
-import { maskPhone } from '../../../djomy/phone.ts';
-import { PAYMENT_STATUSES } from '../../../djomy/schemas.ts';
-import { PAYMENT_ID_PATTERN, type Payment, publicView } from '../../../payments/model/payment.ts';
+import {
+  CSV_COLUMNS,
+  exportPaymentsCsv,
+  listPaymentPage,
+  paymentDetail,
+  resendNotification,
+} from '../../../payments/ledger.ts';
+import { fromQuery, PageRequest, PaymentFilter } from '../../../payments/model/payment-filter.ts';
 import { NotAtDjomyError, verifyPayment } from '../../../payments/verify-payment.ts';
-import { listEvents } from '../../../store/events.ts';
-import { listOutboxForPayment } from '../../../store/outbox.ts';
-import { listPayments, listTransactions } from '../../../store/payments.ts';
+import { paymentRecord } from '../../../payments/views.ts';
 import { parseWith } from '../../body.ts';
-import type { AppContext, AppEnv } from '../../context.ts';
+import type { AdminContext, AdminEnv } from '../../context.ts';
 import { paymentFromParam } from '../../payment-param.ts';
-import { djomyProblem, problems } from '../../problem.ts';
+import { djomyProblem, Problem, problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
 
-const Cursor = z.pipe(
-  z.string().check(z.maxLength(200)),
-  z.transform((cursor, ctx) => {
-    try {
-      const [createdAt, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as [
-        unknown,
-        unknown,
-      ];
-      if (typeof createdAt === 'number' && typeof id === 'string' && PAYMENT_ID_PATTERN.test(id))
-        return { createdAt, id };
-    } catch {}
-    ctx.issues.push({ code: 'custom', message: 'not a cursor from a previous page', input: cursor });
-    return z.NEVER;
-  }),
-);
+export const ListQuery = z.extend(PaymentFilter, PageRequest.shape);
 
-export const ListQuery = z.strictObject({
-  status: z.optional(z.enum(PAYMENT_STATUSES)),
-  /** `true`: only payments that need a human (a flag on the payment or on one of its transactions). */
-  flagged: z.optional(
-    z.pipe(
-      z.enum(['true', 'false']),
-      z.transform((value) => value === 'true'),
-    ),
-  ),
-  limit: z._default(
-    z
-      .pipe(z.string().check(z.regex(/^\d{1,3}$/)), z.transform(Number))
-      .check(z.refine((n) => n >= 1 && n <= 100, 'between 1 and 100')),
-    20,
-  ),
-  cursor: z.optional(Cursor),
-});
+const QUERY_KINDS = { booleans: ['flagged'], numbers: ['limit'] } as const;
 
-function encodeCursor(payment: Payment): string {
-  return btoa(JSON.stringify([payment.createdAt, payment.id]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+async function listPaymentsRoute(c: AdminContext) {
+  const { limit, cursor, ...filter } = parseWith(ListQuery, fromQuery(c.req.query(), QUERY_KINDS));
+  const page = await listPaymentPage(c.var.deps, filter, { limit, cursor });
+  if (page.kind === 'bad_cursor')
+    throw problems.validation([{ path: 'cursor', message: 'not a cursor from a previous page' }]);
+  return c.json({ payments: page.payments, nextCursor: page.nextCursor });
 }
 
-function summary(payment: Payment) {
-  return {
-    ...publicView(payment),
-    transactionId: payment.transactionId,
-    payer: payment.payerPhone ? maskPhone(payment.payerPhone) : null,
-    flag: payment.flag,
-    createdAt: new Date(payment.createdAt).toISOString(),
-  };
-}
-
-function record(payment: Payment) {
-  return {
-    ...summary(payment),
-    payer: payment.payerPhone,
-    countryCode: payment.countryCode,
-    items: payment.items,
-    metadata: payment.metadata,
-    allowedPaymentMethods: payment.allowedMethods,
-    successUrl: payment.successUrl,
-    cancelUrl: payment.cancelUrl,
-    linkReference: payment.linkReference,
-    nextUrl: payment.nextUrl,
-    paidAmount: payment.paidAmount,
-    receivedAmount: payment.receivedAmount,
-    fees: payment.fees,
-    djomyCurrency: payment.djomyCurrency,
-    createError: payment.createError,
-    closeReason: payment.closeReason,
-    lastError: payment.lastError,
-    verifyCount: payment.verifyCount,
-    verifiedAt: payment.verifiedAt ? new Date(payment.verifiedAt).toISOString() : null,
-    expiresAt: new Date(payment.expiresAt).toISOString(),
-  };
-}
-
-async function listPaymentsRoute(c: AppContext) {
-  const query = parseWith(ListQuery, c.req.query());
-  const page = await listPayments(c.var.deps.db, {
-    status: query.status,
-    flagged: query.flagged,
-    limit: query.limit + 1,
-    after: query.cursor,
-  });
-  const more = page.length > query.limit;
-  const shown = page.slice(0, query.limit);
-  return c.json({
-    payments: shown.map(summary),
-    nextCursor: more ? encodeCursor(shown[shown.length - 1] as Payment) : null,
+/** `GET /api/admin/payments.csv`: streamed, never held whole (a 10,000-row export is 10 D1 reads). */
+export async function exportCsvRoute(c: AdminContext) {
+  const filter = parseWith(PaymentFilter, fromQuery(c.req.query(), QUERY_KINDS));
+  const day = new Date(c.var.deps.now()).toISOString().slice(0, 10);
+  return new Response(exportPaymentsCsv(c.var.deps, filter, c.var.role), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="payments-${day}.csv"`,
+      'Cache-Control': 'no-store',
+    },
   });
 }
 
-async function paymentRoute(c: AppContext) {
+async function paymentRoute(c: AdminContext) {
   const payment = await paymentFromParam(c);
-  const [events, notifications, transactions] = await Promise.all([
-    listEvents(c.var.deps.db, payment.id),
-    listOutboxForPayment(c.var.deps.db, payment.id),
-    listTransactions(c.var.deps.db, payment.id),
-  ]);
-  return c.json({
-    payment: record(payment),
-    events,
-    notifications: notifications.map(({ payload: _payload, ...row }) => row),
-    transactions: transactions.map((t) => ({
-      transactionId: t.transactionId,
-      status: t.status,
-      origin: t.origin,
-      current: t.transactionId === payment.transactionId,
-      paidAmount: t.paidAmount,
-      flag: t.flag,
-      verifiedAt: t.verifiedAt ? new Date(t.verifiedAt).toISOString() : null,
-      createdAt: new Date(t.createdAt).toISOString(),
-    })),
-  });
+  return c.json(await paymentDetail(c.var.deps, payment, c.var.role));
 }
 
-async function verifyNowRoute(c: AppContext) {
+/** `POST /api/admin/payments/{id}/verify`: only asks Djomy, so the cashier may too (src/http/routes/admin/index.ts). */
+export async function verifyNowRoute(c: AdminContext) {
   const payment = await paymentFromParam(c);
   try {
     const outcome = await verifyPayment(c.var.deps, payment, 'admin');
-    return c.json({ changed: outcome.changed, payment: record(outcome.payment) });
+    return c.json({ changed: outcome.changed, payment: paymentRecord(outcome.payment, c.var.role) });
   } catch (error) {
     if (error instanceof NotAtDjomyError) throw problems.conflict('This payment was never created at Djomy.');
     if (error instanceof DjomyError) {
@@ -146,15 +69,37 @@ async function verifyNowRoute(c: AppContext) {
   }
 }
 
-export const adminPayments = new Hono<AppEnv>()
+async function notifyRoute(c: AdminContext) {
+  const payment = await paymentFromParam(c);
+  const outcome = await resendNotification(c.var.deps, payment);
+  switch (outcome.kind) {
+    case 'not_closed':
+      throw problems.conflict('This payment is still open: it has no outcome to announce yet.');
+    case 'no_channel':
+      throw new Problem({
+        status: 409,
+        slug: 'conflict',
+        title: 'No merchant webhook',
+        detail: 'MERCHANT_WEBHOOK_URL is not set: there is nowhere to send the event.',
+      });
+    case 'sent':
+      return c.json({ type: outcome.type, notification: outcome.notification }, 200);
+  }
+}
+
+export const adminPayments = new Hono<AdminEnv>()
   .get('/', listPaymentsRoute)
   .get('/:id', paymentRoute)
-  .post('/:id/verify', verifyNowRoute);
+  .post('/:id/notify', notifyRoute);
 
 const Id = z.object({ id: z.string() });
 const adminErrors = {
-  401: { description: 'Missing or wrong admin token' },
+  401: { description: 'No valid token or session' },
+  429: { description: 'Too many admin requests from this IP' },
   503: { description: 'ADMIN_TOKEN not set' },
+};
+const writeErrors = {
+  403: { description: 'The cashier may not; or a session write without its CSRF token' },
 };
 
 export const adminPaymentSpecs: RouteSpec[] = [
@@ -163,11 +108,27 @@ export const adminPaymentSpecs: RouteSpec[] = [
     path: '/api/admin/payments',
     tag: 'Admin',
     admin: true,
-    summary: 'Payments, newest first, with cursor pagination',
+    summary: 'Payments, newest first, filtered, with cursor pagination',
+    description:
+      '`q` finds a payment id, part of a reference, or the last digits (3 or more) of the payer phone. `from` and `to` are UTC days, inclusive. Phones are masked.',
     query: ListQuery,
     responses: {
       200: { description: '`{payments, nextCursor}`' },
-      400: { description: 'Invalid query' },
+      400: { description: 'Invalid filter or cursor' },
+      ...adminErrors,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/payments.csv',
+    tag: 'Admin',
+    admin: true,
+    summary: 'Every payment matching the filters, as CSV',
+    description: `UTF-8 with a BOM, a header row (${CSV_COLUMNS.join(', ')}), newest first, integer amounts, ISO 8601 dates; cells starting with = + - @ are prefixed with '. The cashier gets phones masked.`,
+    query: PaymentFilter,
+    responses: {
+      200: { description: 'CSV', contentType: 'text/csv' },
+      400: { description: 'Invalid filter' },
       ...adminErrors,
     },
   },
@@ -177,6 +138,7 @@ export const adminPaymentSpecs: RouteSpec[] = [
     tag: 'Admin',
     admin: true,
     summary: 'One payment with its event history, notifications and Djomy transactions',
+    description: 'The payer phone is whole for the admin, masked for the cashier.',
     params: Id,
     responses: {
       200: { description: '`{payment, events, notifications, transactions}`' },
@@ -189,13 +151,31 @@ export const adminPaymentSpecs: RouteSpec[] = [
     path: '/api/admin/payments/{id}/verify',
     tag: 'Admin',
     admin: true,
-    summary: 'Verify a payment with Djomy now',
+    summary: 'Verify a payment with Djomy now (the cashier may too)',
     params: Id,
     responses: {
       200: { description: '`{changed, payment}`' },
       404: { description: 'Unknown payment' },
       409: { description: 'Not at Djomy' },
       502: { description: 'Djomy unreachable' },
+      ...writeErrors,
+      ...adminErrors,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/payments/{id}/notify',
+    tag: 'Admin',
+    admin: true,
+    summary: "Send the payment's merchant event again, now",
+    description:
+      "Delivers the event that announces the payment's current outcome with its original `webhook-id` and body (the merchant deduplicates on the id); writes it first when it was never written. Answers with the notification after the attempt.",
+    params: Id,
+    responses: {
+      200: { description: '`{type, notification: {id, state, attempts, lastError}}`' },
+      404: { description: 'Unknown payment' },
+      409: { description: 'Still open, or MERCHANT_WEBHOOK_URL not set' },
+      ...writeErrors,
       ...adminErrors,
     },
   },
