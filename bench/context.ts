@@ -1,58 +1,28 @@
 /**
- * What every measurement gets from the orchestrator (bench/run.ts): its
- * sizes (full or smoke), a stack, and a way to log. A measurement returns
- * its figures and the goals it checked.
+ * What every measurement gets from bench/run.ts: its sizes (full or smoke), a
+ * stack, and a way to log. A measurement returns its figures and the goals it
+ * checked.
  */
 import type { BenchStack } from './lib/stack.ts';
 
 export interface Goal {
-  /** What is measured, e.g. "Webhook ingest throughput vs bare route". */
+  /** What is measured, e.g. "Webhook ingest throughput / bare route". */
   label: string;
   /** The goal, e.g. "≥ 0.5×". */
   target: string;
   /** What this run measured, e.g. "0.62×". */
   value: string;
   met: boolean;
-  /** Shown for comparison, not a goal of the issue (`met` is then true). */
+  /** Shown for comparison, not a goal (`met` is then true). */
   info?: boolean;
 }
 
-export interface Sizes {
-  ingest: {
-    connections: number;
-    /** Target runs, each between two bare runs; the median ratio is the figure. */
-    rounds: number;
-    seconds: number;
-    warmupSeconds: number;
-    profileSeconds: number;
-    paidPayments: number;
-  };
-  checkout: {
-    connections: number;
-    rounds: number;
-    seconds: number;
-    warmupSeconds: number;
-    profileSeconds: number;
-  };
-  economy: { payments: number; concurrency: number };
-  coldAuth: { checkouts: number };
-  /**
-   * `jobs` open payments, verified by the cron; `payments` of them verified one at a time (the reference) and
-   * named by the `jobs` webhooks of the end-to-end variant, posted with `connections`.
-   */
-  verify: { payments: number; jobs: number; latencyMs: number; connections: number };
-  sustained: {
-    probeSeconds: number;
-    startRate: number;
-    maxRate: number;
-    refineSteps: number;
-    seconds: number;
-    paidPayments: number;
-  };
+export function goal(label: string, target: string, value: string, met: boolean, info?: true): Goal {
+  return { label, target, value, met, info };
 }
 
-/** `npm run bench`: what BENCHMARKS.md reports (about 6–8 minutes). */
-export const FULL: Sizes = {
+/** `npm run bench`: what BENCHMARKS.md reports. Each measurement's header says what its numbers mean. */
+export const FULL = {
   ingest: { connections: 10, rounds: 5, seconds: 6, warmupSeconds: 2, profileSeconds: 5, paidPayments: 10 },
   checkout: { connections: 10, rounds: 5, seconds: 6, warmupSeconds: 2, profileSeconds: 5 },
   economy: { payments: 20, concurrency: 4 },
@@ -60,6 +30,7 @@ export const FULL: Sizes = {
   verify: { payments: 100, jobs: 1000, latencyMs: 50, connections: 10 },
   sustained: { probeSeconds: 5, startRate: 20, maxRate: 1280, refineSteps: 2, seconds: 60, paidPayments: 10 },
 };
+export type Sizes = typeof FULL;
 
 /** `--smoke`: the same code paths with small numbers, for the e2e test. */
 export const SMOKE: Sizes = {
@@ -76,10 +47,7 @@ export interface BenchContext {
   /** Short id of this run, in every reference and eventId it creates. */
   runId: string;
   sizes: Sizes;
-  /**
-   * A stack for one measurement. `fresh` = a new process and an empty state
-   * directory even when the run shares one stack between measurements.
-   */
+  /** A stack for one measurement; `fresh`: new processes and state even when a smoke run shares one stack. */
   stack(name: string, options?: { fresh?: boolean }): Promise<BenchStack>;
   /** Hands a stack back (stops it unless it is the shared one). */
   release(stack: BenchStack): Promise<void>;

@@ -1,29 +1,29 @@
 /**
- * The Worker's API as the benchmarks drive it: checkout bodies, distinct
- * client addresses, and helpers that prepare payments for a measurement.
+ * The Worker's API as the benchmarks drive it: checkouts, the admin routes,
+ * the pending page's polling, and Djomy webhooks signed with the Worker's own
+ * `signWebhookBody`, as plain calls and as autocannon requests.
  *
- * The public routes are rate-limited per `CF-Connecting-IP` (60 / 10 s).
- * Cloudflare sets that header in production; `wrangler dev` takes it from the
- * client, so every benchmark request carries its own address and the limiter
- * never decides a figure.
+ * The public routes are rate-limited per `CF-Connecting-IP`, and direct
+ * payments per payer phone. Cloudflare sets that header in production;
+ * `wrangler dev` takes it from the client. So every benchmark request carries
+ * its own address and every checkout its own phone: the limits never decide a
+ * figure (the rate limiter binding still runs on every request).
  */
 import type { Request } from 'autocannon';
+import { TERMINAL_STATUSES } from '../../src/djomy/schemas.ts';
+import { signWebhookBody } from '../../src/djomy/signature.ts';
 import { type BenchStack, call, expectCall, simControls } from './stack.ts';
 
 let clients = 0;
-
 /** A client address never used before in this process (10.0.0.1, 10.0.0.2, …). */
 export function nextClientIp(): string {
   const n = ++clients;
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-/** A checkout as the demo shop sends it: two catalog lines, a Guinean payer. */
-export function checkoutBody(
-  reference: string,
-  flow: 'gateway' | 'direct' = 'gateway',
-  successUrl?: string,
-): Record<string, unknown> {
+let phones = 0;
+/** A checkout as the demo shop sends it: two catalog lines, a Guinean payer with a phone never used before. */
+function checkoutBody(reference: string, flow = 'gateway', successUrl?: string) {
   return {
     flow,
     ...(flow === 'direct' ? { paymentMethod: 'OM' } : {}),
@@ -31,192 +31,171 @@ export function checkoutBody(
       { sku: 'tasse', quantity: 2 },
       { sku: 'casquette', quantity: 1 },
     ],
-    payer: { phone: '622123456' },
+    payer: { phone: `66${String(++phones % 10_000_000).padStart(7, '0')}` },
     reference,
     ...(successUrl ? { successUrl } : {}),
   };
 }
 
-/** The headers of one checkout request: its own client address and Idempotency-Key. */
-export function checkoutHeaders(reference: string): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'cf-connecting-ip': nextClientIp(),
-    'idempotency-key': reference,
-  };
-}
+/** The headers of one checkout: its own client address and Idempotency-Key. */
+const checkoutHeaders = (reference: string) => ({
+  'content-type': 'application/json',
+  'cf-connecting-ip': nextClientIp(),
+  'idempotency-key': reference,
+});
 
-export interface CreatedPayment {
-  id: string;
-  status: string;
-  amount: number;
-  next: { type: string; url?: string } | null;
-}
+export type LedgerPayment = { id: string; transactionId: string; amount: number };
 
-export interface AdminPayment {
-  id: string;
-  status: string;
-  paid: boolean;
-  transactionId: string | null;
-  verifyCount: number;
-}
-
-export async function createPayment(
+export function createPayment(
   stack: BenchStack,
   reference: string,
   flow: 'gateway' | 'direct' = 'gateway',
   successUrl?: string,
-): Promise<CreatedPayment> {
-  return expectCall<CreatedPayment>(201, 'POST', `${stack.workerUrl}/api/payments`, {
+): Promise<{ id: string; amount: number }> {
+  return expectCall(201, 'POST', `${stack.workerUrl}/api/payments`, {
     body: checkoutBody(reference, flow, successUrl),
     headers: checkoutHeaders(reference),
   });
 }
 
-export function adminHeaders(stack: BenchStack): Record<string, string> {
-  return { authorization: `Bearer ${stack.adminToken}` };
-}
-
-export async function adminPayment(stack: BenchStack, id: string): Promise<AdminPayment> {
-  const body = await expectCall<{ payment: AdminPayment }>(
-    200,
-    'GET',
-    `${stack.workerUrl}/api/admin/payments/${id}`,
-    { headers: adminHeaders(stack) },
-  );
-  return body.payment;
-}
-
+const admin = async (stack: BenchStack, method: string, route: string) => {
+  const url = `${stack.workerUrl}/api/admin/payments/${route}`;
+  const headers = { authorization: `Bearer ${stack.adminToken}` };
+  type Payment = { paid: boolean; transactionId: string | null };
+  return (await expectCall<{ payment: Payment }>(200, method, url, { headers })).payment;
+};
+export const adminPayment = (stack: BenchStack, id: string) => admin(stack, 'GET', id);
 /** `POST /api/admin/payments/{id}/verify`: one Djomy status call, answered when applied. */
-export async function adminVerify(stack: BenchStack, id: string): Promise<AdminPayment> {
-  const body = await expectCall<{ payment: AdminPayment }>(
-    200,
-    'POST',
-    `${stack.workerUrl}/api/admin/payments/${id}/verify`,
-    { headers: adminHeaders(stack) },
-  );
-  return body.payment;
-}
+export const adminVerify = (stack: BenchStack, id: string) => admin(stack, 'POST', `${id}/verify`);
 
 /** Runs `task` for 0..count-1 with at most `limit` at once; the results in order. */
-export async function mapConcurrently<T>(
-  count: number,
-  limit: number,
-  task: (index: number) => Promise<T>,
-): Promise<T[]> {
+export async function mapConcurrently<T>(count: number, limit: number, task: (i: number) => Promise<T>) {
   const results: T[] = new Array(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const index = next++;
-      results[index] = await task(index);
+      const i = next++;
+      results[i] = await task(i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
   return results;
 }
 
-export interface LedgerPayment {
-  id: string;
-  transactionId: string;
-  amount: number;
-}
-
-/** Gateway payments created through the API and left open at Djomy (CREATED). */
-export async function openPayments(
-  stack: BenchStack,
-  prefix: string,
-  count: number,
-): Promise<LedgerPayment[]> {
-  return mapConcurrently(count, 4, async (i) => {
-    const created = await createPayment(stack, `${prefix}-${i}`);
-    const record = await adminPayment(stack, created.id);
-    if (!record.transactionId) throw new Error(`payment ${created.id} has no Djomy transaction`);
-    return { id: created.id, transactionId: record.transactionId, amount: created.amount };
-  });
-}
-
-/** Gateway payments paid at the simulator and verified, so the ledger has them SUCCESS. */
+/** Gateway payments paid at the simulator and verified, so that the ledger has them SUCCESS. */
 export async function paidPayments(
   stack: BenchStack,
   prefix: string,
   count: number,
 ): Promise<LedgerPayment[]> {
-  const sim = simControls(stack);
-  const payments = await openPayments(stack, prefix, count);
+  const payments = await mapConcurrently(count, 4, async (i) => {
+    const created = await createPayment(stack, `${prefix}-${i}`);
+    const { transactionId } = await adminPayment(stack, created.id);
+    if (!transactionId) throw new Error(`payment ${created.id} has no Djomy transaction`);
+    return { id: created.id, transactionId, amount: created.amount };
+  });
   for (const payment of payments) {
-    await sim.complete(payment.transactionId, 'SUCCESS');
-    const verified = await adminVerify(stack, payment.id);
-    if (!verified.paid) throw new Error(`payment ${payment.id} is not paid after verify`);
+    await simControls(stack).complete(payment.transactionId, 'SUCCESS');
+    if (!(await adminVerify(stack, payment.id)).paid) throw new Error(`${payment.id} not paid after verify`);
   }
   return payments;
 }
 
-/** Polls `GET /api/payments/{id}` like the pending page does (2 s, ×1.5, at most 10 s) until it is closed. */
-export async function pollUntilClosed(
-  stack: BenchStack,
-  id: string,
-  timeoutMs = 60_000,
-): Promise<{ paid: boolean; status: string; polls: number }> {
+/** Polls `GET /api/payments/{id}` like the pending page (2 s, ×1.5, at most 10 s) until it is closed. */
+export async function pollUntilClosed(stack: BenchStack, id: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  let delay = 2000;
-  let polls = 0;
-  while (Date.now() < deadline) {
+  for (let delay = 2000, polls = 1; Date.now() < deadline; delay = Math.min(delay * 1.5, 10_000), polls++) {
     await new Promise((resolve) => setTimeout(resolve, delay));
-    polls++;
+    const headers = { 'cf-connecting-ip': nextClientIp() };
     const view = await call<{ paid: boolean; status: string }>(
       'GET',
       `${stack.workerUrl}/api/payments/${id}`,
-      {
-        headers: { 'cf-connecting-ip': nextClientIp() },
-      },
+      { headers },
     );
     if (view.status !== 200) throw new Error(`poll ${id}: ${view.status}`);
-    if (['SUCCESS', 'FAILED', 'CANCELLED', 'TIMEOUT', 'REFUNDED'].includes(view.body.status)) {
-      return { ...view.body, polls };
-    }
-    delay = Math.min(delay * 1.5, 10_000);
+    if ((TERMINAL_STATUSES as ReadonlySet<string>).has(view.body.status))
+      return { paid: view.body.paid, polls };
   }
   throw new Error(`payment ${id} still open after ${timeoutMs / 1000} s`);
 }
 
-/** What happened to the checkouts an autocannon request sent. */
-export interface CheckoutTally {
-  sent: number;
-  /** Ids of the payments answered 201. */
-  created: string[];
-  failed: number;
-}
-
 /**
- * An autocannon request that creates a new gateway payment each time, with its
- * own reference (`<prefix>-<n>`), Idempotency-Key and client address; the
- * created id is left in the connection's context (`paymentId`) for the
- * requests that follow it.
+ * An autocannon request that creates a new gateway payment each time (reference
+ * `<prefix>-<n>`), and leaves its id in the connection's context (`paymentId`)
+ * for the requests that follow it.
  */
-export function checkoutRequest(prefix: string): { request: Request; tally: CheckoutTally } {
-  const tally: CheckoutTally = { sent: 0, created: [], failed: 0 };
+export function checkoutRequest(prefix: string) {
+  const tally = { sent: 0, created: [] as string[], failed: 0 };
   const request: Request = {
-    method: 'POST',
-    path: '/api/payments',
     setupRequest: (request) => {
       const reference = `${prefix}-${tally.sent++}`;
-      return {
-        ...request,
-        method: 'POST',
-        path: '/api/payments',
-        headers: checkoutHeaders(reference),
-        body: JSON.stringify(checkoutBody(reference)),
-      };
+      const body = JSON.stringify(checkoutBody(reference));
+      return { ...request, method: 'POST', path: '/api/payments', headers: checkoutHeaders(reference), body };
     },
     onResponse: (status, body, context) => {
       if (status !== 201) {
         tally.failed++;
         return;
       }
-      const id = (JSON.parse(body) as { id: string }).id;
+      const { id } = JSON.parse(body) as { id: string };
       tally.created.push(id);
       context.paymentId = id;
+    },
+  };
+  return { request, tally };
+}
+
+export interface SignedEvent {
+  eventId: string;
+  body: string;
+  signature: string;
+}
+
+/**
+ * `count` distinct V2 events with ids `<prefix>-<n>`, each the status object
+ * of a paid payment, spread round-robin over `payments`, signed before the run.
+ */
+export async function signedEvents(
+  clientSecret: string,
+  prefix: string,
+  count: number,
+  payments: LedgerPayment[],
+): Promise<SignedEvent[]> {
+  const at = new Date().toISOString();
+  const events: SignedEvent[] = [];
+  for (let n = 0; n < count; n++) {
+    const { id, transactionId, amount } = payments[n % payments.length] as LedgerPayment;
+    const fees = Math.round(amount / 100);
+    const body =
+      `{"eventType":"payment.success","eventId":"${prefix}-${n}","message":"Statut du paiement","data":{"payment":` +
+      `{"transactionId":"${transactionId}","status":"SUCCESS","paidAmount":${amount},"receivedAmount":${amount - fees},` +
+      `"fees":${fees},"paymentMethod":"OM","payerIdentifier":"00224622123456","currency":"GNF",` +
+      `"merchantPaymentReference":"${id}","createdAt":"${at}","allowedPaymentMethods":` +
+      `["OM","MOMO","KULU","SOUTRA_MONEY","PAYCARD","CARD"],"metadata":{}}},"paymentLinkReference":"",` +
+      `"timestamp":"${at}","metadata":{}}`;
+    events.push({ eventId: `${prefix}-${n}`, body, signature: await signWebhookBody(clientSecret, body) });
+  }
+  return events;
+}
+
+/**
+ * An autocannon request that posts each event once, in order, and records the
+ * answers. `overflow` counts requests that found the pool empty and re-sent the
+ * last event (0 unless the pool was sized too small).
+ */
+export function webhookRequest(events: SignedEvent[]) {
+  const tally = { sent: 0, accepted: [] as string[], failed: 0, overflow: 0 };
+  const request: Request = {
+    setupRequest: (request, context) => {
+      const event = events[tally.sent] ?? (events.at(-1) as SignedEvent);
+      if (tally.sent++ >= events.length) tally.overflow++;
+      context.eventId = event.eventId;
+      const headers = { 'content-type': 'application/json', 'x-webhook-signature': event.signature };
+      return { ...request, method: 'POST', path: '/webhooks/djomy', headers, body: event.body };
+    },
+    onResponse: (status, _body, context) => {
+      if (status === 200) tally.accepted.push(context.eventId as string);
+      else tally.failed++;
     },
   };
   return { request, tally };

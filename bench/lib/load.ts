@@ -1,108 +1,45 @@
-/**
- * autocannon, used programmatically, and the figures the report needs from
- * one run.
- */
-import autocannon, { type Instance, type Options, type RawResult, type Result } from 'autocannon';
+/** autocannon, used programmatically, and the figures the report needs from one run. */
+import autocannon, { type Options, type RawResult, type Result } from 'autocannon';
 
-export interface Percentiles {
-  p50: number;
-  p75: number;
-  p90: number;
-  p97_5: number;
-  p99: number;
-  p99_9: number;
-  max: number;
-  mean: number;
-}
-
-export interface LoadStats {
-  label: string;
-  connections: number;
-  /** Requests per second asked for (`overallRate`), when the run was rate-limited. */
-  targetRate: number | null;
-  /** Completed requests. */
-  requests: number;
-  seconds: number;
-  /** Completed requests per second. */
-  rps: number;
-  /** Milliseconds. */
-  latency: Percentiles;
-  /** Connection errors, timeouts included. */
-  errors: number;
-  timeouts: number;
-  /** Answers outside 2xx. */
-  non2xx: number;
-  statusCodes: Record<string, number>;
-}
+export type LoadStats = ReturnType<typeof summarize>;
 
 /** Everything that counts as an error in a goal: failed connections, timeouts, non-2xx answers. */
-export function failures(stats: LoadStats): number {
-  return stats.errors + stats.non2xx;
-}
+export const failures = (stats: LoadStats) => stats.errors + stats.non2xx;
 
-export function summarize(label: string, result: Result, targetRate: number | null = null): LoadStats {
+/** `requests` completed in `seconds`, latency in ms, `errors` of connections (timeouts included), non-2xx answers. */
+function summarize(label: string, result: Result) {
+  const { connections, duration: seconds, errors, non2xx } = result;
   const requests = result.requests.total ?? 0;
-  const latency = result.latency;
-  return {
-    label,
-    connections: result.connections,
-    targetRate,
-    requests,
-    seconds: result.duration,
-    rps: result.duration > 0 ? requests / result.duration : 0,
-    latency: {
-      p50: latency.p50,
-      p75: latency.p75,
-      p90: latency.p90,
-      p97_5: latency.p97_5,
-      p99: latency.p99,
-      p99_9: latency.p99_9,
-      max: latency.max,
-      mean: latency.mean,
-    },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    statusCodes: Object.fromEntries(
-      Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)]),
+  const { p50, p75, p90, p97_5, p99, p99_9, max, mean } = result.latency;
+  const codes = Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)]);
+  const latency = { p50, p75, p90, p97_5, p99, p99_9, max, mean };
+  const rps = seconds > 0 ? requests / seconds : 0;
+  const statusCodes = Object.fromEntries(codes);
+  return { label, connections, requests, seconds, rps, latency, errors, non2xx, statusCodes };
+}
+
+function run<T extends Result | RawResult>(options: Options): Promise<T> {
+  return new Promise((resolve, reject) =>
+    autocannon({ timeout: 10, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result as T),
     ),
-  };
-}
-
-export interface LoadRun {
-  instance: Instance;
-  done: Promise<LoadStats>;
-}
-
-/** Starts a run; `done` resolves with its figures. */
-export function startLoad(label: string, options: Options): LoadRun {
-  let instance: Instance | undefined;
-  const done = new Promise<LoadStats>((resolve, reject) => {
-    instance = autocannon({ timeout: 10, ...options }, (error, result) => {
-      if (error) reject(error);
-      else resolve(summarize(label, result, options.overallRate ?? null));
-    });
-  });
-  return { instance: instance as Instance, done };
+  );
 }
 
 /** Runs autocannon to the end. */
-export function load(label: string, options: Options): Promise<LoadStats> {
-  return startLoad(label, options).done;
+export async function load(label: string, options: Options): Promise<LoadStats> {
+  return summarize(label, await run<Result>(options));
 }
 
-/** Splits `total` into `parts` integers that differ by at most one. */
-function split(total: number, parts: number, index: number): number {
-  return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
-}
+const share = (total: number, parts: number, index: number) =>
+  Math.floor(total / parts) + (index < total % parts ? 1 : 0);
 
 /**
- * A rate-limited run (`overallRate`) spread evenly over each second.
- * autocannon lets every connection send its share of a second's requests at
- * the start of that second, and all connections start together, so a plain
- * rate-limited run arrives in one burst per second. Here `slices` instances,
- * each with its share of the connections and of the rate, start 1/slices s
- * apart; their results are merged with `autocannon.aggregateResult`.
+ * A rate-limited run (`overallRate`) spread over each second. autocannon lets
+ * every connection send its share of a second's requests at the start of that
+ * second, so a plain rate-limited run arrives in one burst per second. Here
+ * `slices` instances, each with its share of the connections and of the rate,
+ * start 1/slices s apart; their histograms are merged (`aggregateResult`).
  */
 export async function pacedLoad(
   label: string,
@@ -111,31 +48,18 @@ export async function pacedLoad(
 ): Promise<LoadStats> {
   const count = Math.max(1, Math.min(slices, options.connections, options.overallRate));
   const raw = await Promise.all(
-    Array.from(
-      { length: count },
-      (_, i) =>
-        new Promise<RawResult>((resolve, reject) => {
-          setTimeout(
-            () => {
-              autocannon(
-                {
-                  timeout: 10,
-                  ...options,
-                  connections: split(options.connections, count, i),
-                  overallRate: split(options.overallRate, count, i),
-                  skipAggregateResult: true,
-                },
-                (error, result) => (error ? reject(error) : resolve(result)),
-              );
-            },
-            (i * 1000) / count,
-          );
-        }),
-    ),
+    Array.from({ length: count }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, (i * 1000) / count));
+      return run<RawResult>({
+        ...options,
+        connections: share(options.connections, count, i),
+        overallRate: share(options.overallRate, count, i),
+        skipAggregateResult: true,
+      });
+    }),
   );
-  const merged = autocannon.aggregateResult(raw, { ...options, timeout: 10 });
+  const stats = summarize(label, autocannon.aggregateResult(raw, { ...options, timeout: 10 }));
   // The instances overlap for `duration` seconds each: the merged rate is the sum of their rates.
-  const stats = summarize(label, merged, options.overallRate);
   const rps = raw.reduce((sum, r) => sum + (r.duration > 0 ? r.totalCompletedRequests / r.duration : 0), 0);
   return { ...stats, connections: options.connections, seconds: options.duration, rps };
 }

@@ -1,82 +1,59 @@
 /**
- * 3a. Djomy call economy: how many Djomy API calls one paid payment costs,
- * auth included (amortised over the run), with N payments driven to paid the
- * way a browser would and the simulator's webhooks going to the Worker:
+ * 3. Djomy call economy.
  *
+ * `economy`: how many Djomy calls one paid payment costs, auth included
+ * (amortised over the run), with N payments driven to paid the way a browser
+ * would and the simulator's webhooks going to the Worker:
  * - gateway: create → the payer pays on the portal (`/__sim/payments/{tx}/complete`)
  *   → the browser lands on `GET /return/{id}`, and on the pending page polls
  *   `GET /api/payments/{id}` until the verdict, then reloads the return URL;
  * - direct (Orange Money, OTP): create → the OTP from the payer's phone
- *   (`GET /__sim/payments/{tx}`) → `POST /api/payments/{id}/otp` → polls
- *   `GET /api/payments/{id}` until paid.
+ *   (`GET /__sim/payments/{tx}`) → `POST /api/payments/{id}/otp` → polls until paid.
+ * Calls are the simulator's counters, read once it has no webhook left to send
+ * and the counters have stopped moving (queue jobs done).
  *
- * Calls are the simulator's counters, read once the simulator has no webhook
- * left to send and the counters have stopped moving (queue jobs done).
+ * `cold-auth`: N checkouts start at once on a cold token cache (a new stack:
+ * new processes, empty KV) and Djomy's `/v1/auth` must be called exactly once.
  */
-import type { BenchContext, Goal } from '../context.ts';
-import { adminPayment, createPayment, mapConcurrently, nextClientIp, pollUntilClosed } from '../lib/api.ts';
+import { type BenchContext, goal } from '../context.ts';
+import * as api from '../lib/api.ts';
+import { failures, load } from '../lib/load.ts';
 import { type BenchStack, call, expectCall, type SimCounters, simControls } from '../lib/stack.ts';
-import { sleep } from './common.ts';
-
-export interface FlowEconomy {
-  flow: 'gateway' | 'direct';
-  payments: number;
-  paid: number;
-  counters: SimCounters;
-  /** Djomy calls (all endpoints, auth included) per paid payment. */
-  perPaid: number;
-  /** Median seconds from create to paid, as the browser sees it. */
-  medianSeconds: number;
-  /** Public polls made by the "browser", in all. */
-  polls: number;
-  /** Webhooks the simulator sent during the flow, by event type. */
-  webhooks: Record<string, number>;
-}
-
-export interface EconomyResult {
-  flows: FlowEconomy[];
-  goals: Goal[];
-}
+import { sleep, sum } from './common.ts';
 
 type Outcome = { paid: boolean; polls: number; seconds: number };
 
 async function gatewayPayment(stack: BenchStack, reference: string): Promise<Outcome> {
   const started = performance.now();
   const successUrl = `${stack.workerUrl}/demo/merci`;
-  const created = await createPayment(stack, reference, 'gateway', successUrl);
-  const { transactionId } = await adminPayment(stack, created.id);
+  const { id } = await api.createPayment(stack, reference, 'gateway', successUrl);
+  const { transactionId } = await api.adminPayment(stack, id);
   await simControls(stack).complete(transactionId as string, 'SUCCESS');
-  const ip = nextClientIp();
+  const headers = { accept: 'text/html', 'cf-connecting-ip': api.nextClientIp() };
   let polls = 0;
   for (let visit = 0; visit < 5; visit++) {
     // Djomy's redirect back; its query string proves nothing to the Worker.
-    const landed = await call<string>(
-      'GET',
-      `${stack.workerUrl}/return/${created.id}?transactionId=${transactionId}&status=SUCCESS`,
-      { headers: { accept: 'text/html', 'cf-connecting-ip': ip } },
-    );
+    const url = `${stack.workerUrl}/return/${id}?transactionId=${transactionId}&status=SUCCESS`;
+    const landed = await call<string>('GET', url, { headers });
     const seconds = (performance.now() - started) / 1000;
-    if (landed.status === 303) {
+    if (landed.status === 303)
       return { paid: landed.headers.get('location')?.startsWith(successUrl) ?? false, polls, seconds };
-    }
-    if (landed.status !== 200) throw new Error(`return ${created.id}: ${landed.status}`);
+    if (landed.status !== 200) throw new Error(`return ${id}: ${landed.status}`);
     if (!landed.body.includes('Paiement en cours')) return { paid: false, polls, seconds };
-    polls += (await pollUntilClosed(stack, created.id)).polls;
+    polls += (await api.pollUntilClosed(stack, id)).polls;
   }
-  throw new Error(`return ${created.id}: still pending after 5 visits`);
+  throw new Error(`return ${id}: still pending after 5 visits`);
 }
 
 async function directPayment(stack: BenchStack, reference: string): Promise<Outcome> {
   const started = performance.now();
-  const created = await createPayment(stack, reference, 'direct');
-  const { transactionId } = await adminPayment(stack, created.id);
+  const { id } = await api.createPayment(stack, reference, 'direct');
+  const { transactionId } = await api.adminPayment(stack, id);
   const { otp } = await simControls(stack).payment(transactionId as string);
-  await expectCall(200, 'POST', `${stack.workerUrl}/api/payments/${created.id}/otp`, {
-    body: { otp },
-    headers: { 'cf-connecting-ip': nextClientIp() },
-  });
-  const closed = await pollUntilClosed(stack, created.id);
-  return { paid: closed.paid, polls: closed.polls, seconds: (performance.now() - started) / 1000 };
+  const headers = { 'cf-connecting-ip': api.nextClientIp() };
+  await expectCall(200, 'POST', `${stack.workerUrl}/api/payments/${id}/otp`, { body: { otp }, headers });
+  const closed = await api.pollUntilClosed(stack, id);
+  return { ...closed, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Waits until the simulator has sent its webhooks and no Djomy call happened for `quietMs`. */
@@ -85,63 +62,96 @@ async function settle(stack: BenchStack, quietMs = 3000, timeoutMs = 45_000): Pr
   await sim.drainWebhooks();
   const deadline = Date.now() + timeoutMs;
   let last = await sim.counters();
-  let quietSince = Date.now();
-  while (Date.now() < deadline) {
+  for (let quietSince = Date.now(); Date.now() < deadline && Date.now() - quietSince < quietMs; ) {
     await sleep(500);
     const now = await sim.counters();
-    if (now.total !== last.total) {
-      last = now;
-      quietSince = Date.now();
-    } else if (Date.now() - quietSince >= quietMs) break;
+    if (now.total !== last.total) [last, quietSince] = [now, Date.now()];
   }
   return last;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
-export async function measureEconomy(ctx: BenchContext): Promise<EconomyResult> {
+export async function measureEconomy(ctx: BenchContext) {
   const { payments, concurrency } = ctx.sizes.economy;
   // A stack of its own: no other payment's checks in the counters, and a cold token cache to amortise.
   const stack = await ctx.stack('economy');
   try {
     const sim = simControls(stack);
     await sim.webhooksTo(`${stack.workerUrl}/webhooks/djomy`);
-    const flows: FlowEconomy[] = [];
-    for (const flow of ['gateway', 'direct'] as const) {
+    const measureFlow = async (flow: 'gateway' | 'direct') => {
       ctx.log(`economy: ${payments} ${flow} payments to paid`);
       await sim.resetCounters();
-      const webhooksBefore = await sim.webhookTypes();
+      const hooksBefore = await sim.webhookTypes();
       const drive = flow === 'gateway' ? gatewayPayment : directPayment;
-      const outcomes = await mapConcurrently(payments, concurrency, (i) =>
-        drive(stack, `bench-economy-${ctx.runId}-${flow}-${i}`),
-      );
+      const reference = (i: number) => `bench-economy-${ctx.runId}-${flow}-${i}`;
+      const outcomes = await api.mapConcurrently(payments, concurrency, (i) => drive(stack, reference(i)));
       const counters = await settle(stack);
       const paid = outcomes.filter((o) => o.paid).length;
-      const webhooks = Object.fromEntries(
-        Object.entries(await sim.webhookTypes()).map(([type, n]) => [type, n - (webhooksBefore[type] ?? 0)]),
-      );
-      flows.push({
-        flow,
-        payments,
-        paid,
-        counters,
+      const hooks = Object.entries(await sim.webhookTypes()).map(([type, n]) => [
+        type,
+        n - (hooksBefore[type] ?? 0),
+      ]);
+      const seconds = outcomes.map((o) => o.seconds).sort((a, b) => a - b);
+      return {
+        ...{ flow, payments, paid, counters },
+        /** Djomy calls (all endpoints, auth included) per paid payment. */
         perPaid: paid > 0 ? counters.total / paid : Number.POSITIVE_INFINITY,
-        medianSeconds: median(outcomes.map((o) => o.seconds)),
-        polls: outcomes.reduce((sum, o) => sum + o.polls, 0),
-        webhooks,
-      });
-    }
+        /** Median seconds from create to paid, as the browser sees it; public polls in all; Djomy's webhooks by type. */
+        medianSeconds: seconds[Math.floor(seconds.length / 2)] ?? 0,
+        polls: sum(outcomes.map((o) => o.polls)),
+        webhooks: Object.fromEntries(hooks) as Record<string, number>,
+      };
+    };
+    const flows = [await measureFlow('gateway'), await measureFlow('direct')];
+    const goals = flows.map((f) =>
+      goal(
+        `Djomy calls per paid payment, ${f.flow} flow (auth amortised)`,
+        '≤ 3',
+        `${f.perPaid.toFixed(2)} (${f.paid}/${f.payments} paid)`,
+        f.perPaid <= 3 && f.paid === f.payments,
+      ),
+    );
+    return { flows, goals };
+  } finally {
+    await ctx.release(stack);
+  }
+}
+
+export async function measureColdAuth(ctx: BenchContext) {
+  const { checkouts } = ctx.sizes.coldAuth;
+  const stack = await ctx.stack('cold-auth', { fresh: true });
+  try {
+    const sim = simControls(stack);
+    await sim.webhooksTo(null);
+    await sim.resetCounters();
+    ctx.log(`cold auth: ${checkouts} checkouts at once on a cold token cache`);
+    // One connection per checkout, each sending one request as soon as it is connected.
+    const { request, tally } = api.checkoutRequest(`bench-cold-${ctx.runId}`);
+    const options = {
+      url: stack.workerUrl,
+      connections: checkouts,
+      amount: checkouts,
+      timeout: 30,
+      requests: [request],
+    };
+    const stats = await load(`${checkouts} simultaneous POST /api/payments`, options);
+    const counters = await sim.counters();
+    const [auth, created, errors] = [counters.auth, tally.created.length, failures(stats)];
     return {
-      flows,
-      goals: flows.map((f) => ({
-        label: `Djomy calls per paid payment, ${f.flow} flow (auth amortised)`,
-        target: '≤ 3',
-        value: `${f.perPaid.toFixed(2)} (${f.paid}/${f.payments} paid)`,
-        met: f.perPaid <= 3 && f.paid === f.payments,
-      })),
+      ...{ checkouts, created, load: stats, counters },
+      goals: [
+        goal(
+          `/v1/auth calls for ${checkouts} simultaneous checkouts, cold cache`,
+          '1',
+          `${auth}`,
+          auth === 1,
+        ),
+        goal(
+          'Cold-start checkouts created without error',
+          `${checkouts}`,
+          `${created} (${errors} errors)`,
+          created === checkouts && errors === 0,
+        ),
+      ],
     };
   } finally {
     await ctx.release(stack);

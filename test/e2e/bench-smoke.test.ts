@@ -66,9 +66,9 @@ describe('bench smoke mode', () => {
     const verify = output.results.verify;
     expect(verify).toBeDefined();
     if (!verify) return;
-    expect(failures(verify.post)).toBe(0);
-    expect(verify.statusCalls).toBeGreaterThanOrEqual(verify.jobs);
-    expect(verify.verified).toBeGreaterThanOrEqual(verify.jobs);
+    expect(failures(verify.webhooks.post)).toBe(0);
+    expect(verify.cron.statusCalls).toBeGreaterThanOrEqual(verify.jobs);
+    expect(verify.cron.verified).toBeGreaterThanOrEqual(verify.jobs);
     expect(verify.single.mean).toBeGreaterThan(0);
     expect(verify.ratio).toBeGreaterThan(0);
   });
