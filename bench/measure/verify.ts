@@ -21,8 +21,12 @@
  *   webhook route delays. Ingest and that delay are in the figure.
  */
 import { TERMINAL_STATUSES } from '../../src/djomy/schemas.ts';
-import { CRON_LIMITS } from '../../src/jobs/reconcile.ts';
-import * as lifetimes from '../../src/payments/lifetimes.ts';
+import * as lifetimes from '../../src/payments/model/lifetimes.ts';
+import { PLAN_LIMITS } from '../../src/payments/model/plan.ts';
+
+/** The bench's Worker runs on the Paid plan's limits (WORKERS_PLAN=paid): the cron queues its follow-ups. */
+const PLAN = PLAN_LIMITS.paid;
+const CRON_LIMITS = { follow: PLAN.cronFollow.perRun };
 import { type BenchContext, goal } from '../context.ts';
 import * as api from '../lib/api.ts';
 import { measureCpu } from '../lib/cpu.ts';
@@ -61,7 +65,7 @@ type Phase = {
  */
 function quietWindows({ sim, log }: Phase, created: { from: number; to: number }) {
   let total = 0;
-  const due = lifetimes.YOUNG_VERIFY_DELAYS_SECONDS.map((delay) => (total += delay * 1000));
+  const due = PLAN.youngVerifySeconds.map((delay) => (total += delay * 1000));
   const phases: { name: string; startedAt: number; seconds: number }[] = [];
   const quiet = async (end: number) => {
     let last = (await sim.counters()).status;
@@ -259,7 +263,7 @@ export async function measureVerify(ctx: BenchContext) {
   const settings = {
     batchSize: queues.find((q) => q.queue === 'djomy-verify')?.max_batch_size ?? null,
     cronBatch: CRON_LIMITS.follow,
-    youngDelays: lifetimes.YOUNG_VERIFY_DELAYS_SECONDS,
+    youngDelays: PLAN.youngVerifySeconds,
   };
   // Fresh even in smoke mode: the cron would pick open payments left by other measurements.
   const stack = await ctx.stack('verify', { fresh: true });

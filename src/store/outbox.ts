@@ -158,3 +158,31 @@ export async function reopenOutbox(db: D1Database, draft: OutboxDraft): Promise<
     .first<Row>();
   return toOutbox(row as Row);
 }
+
+export interface DeliveryStats {
+  pending: number;
+  failed: number;
+  lastDeliveredAt: number | null;
+  /** The error of the most recent failed attempt still pending or given up. */
+  lastError: string | null;
+}
+
+/** How merchant deliveries are going, in one round trip (the console's Health page). */
+export async function deliveryStats(db: D1Database): Promise<DeliveryStats> {
+  const row = await db
+    .prepare(
+      `SELECT
+         (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,
+         (SELECT count(*) FROM outbox WHERE state = 'failed') AS failed,
+         (SELECT max(delivered_at) FROM outbox WHERE state = 'delivered') AS last_delivered_at,
+         (SELECT last_error FROM outbox WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL
+            ORDER BY last_attempt_at DESC LIMIT 1) AS last_error`,
+    )
+    .first<{ pending: number; failed: number; last_delivered_at: number | null; last_error: string | null }>();
+  return {
+    pending: row?.pending ?? 0,
+    failed: row?.failed ?? 0,
+    lastDeliveredAt: row?.last_delivered_at ?? null,
+    lastError: row?.last_error ?? null,
+  };
+}

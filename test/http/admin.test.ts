@@ -180,6 +180,32 @@ describe('diagnostics', () => {
     expect(report.djomy).toMatchObject({ credentials: 'accepted', remedies: [] });
     expect(report.webhooks).toMatchObject({ received: 0, lastReceivedAt: null });
     expect(report.webhooks.hint).toContain('http://edge.localhost/webhooks/djomy');
+    expect(report.merchantEvents).toMatchObject({
+      url: 'http://djomy.localhost/__sim/merchant/webhook',
+      pending: expect.any(Number),
+      failed: 0,
+    });
+  });
+
+  it('reports merchant deliveries: the last delivered, and the error of a failing one', async () => {
+    const { id } = await json(call('/api/payments', { method: 'POST', json: gatewayOrder() }));
+    await sim.complete(await transactionOf(id), 'SUCCESS');
+    await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
+    await admin(`/api/admin/payments/${id}/notify`, { method: 'POST' });
+    const delivered = (await json(admin('/api/admin/diagnostics'))).merchantEvents;
+    expect(delivered.lastDeliveredAt).toEqual(expect.any(String));
+    await sim.config({ merchantResponse: { status: 500 } });
+    try {
+      const { id: other } = await json(call('/api/payments', { method: 'POST', json: gatewayOrder() }));
+      await sim.complete(await transactionOf(other), 'SUCCESS');
+      await admin(`/api/admin/payments/${other}/verify`, { method: 'POST' });
+      await admin(`/api/admin/payments/${other}/notify`, { method: 'POST' });
+      const failing = (await json(admin('/api/admin/diagnostics'))).merchantEvents;
+      expect(failing.pending).toBeGreaterThanOrEqual(1);
+      expect(failing.lastError).toMatch(/500/);
+    } finally {
+      await sim.config({ merchantResponse: { status: 200 } });
+    }
   });
 
   it("names Djomy's edge refusal and its remedies (partner domain, fixed-IP relay)", async () => {

@@ -1,11 +1,13 @@
 /**
  * `GET /api/admin/diagnostics`: one live `/v1/auth` call that tells
  * an operator which of four situations holds, with what to do about it, and
- * whether Djomy has ever delivered a webhook here.
+ * whether Djomy has ever delivered a webhook here, and how deliveries of
+ * merchant events are going.
  */
 import { Hono } from 'hono';
 import { isDjomyError } from '../../../djomy/errors.ts';
 import { loadConfig } from '../../../env.ts';
+import { deliveryStats } from '../../../store/outbox.ts';
 import { countPaymentsByStatus } from '../../../store/payments.ts';
 import { webhookStats } from '../../../store/webhook-events.ts';
 import { type AppContext, type AppEnv, publicOrigin } from '../../context.ts';
@@ -45,12 +47,18 @@ async function checkCredentials(c: AppContext): Promise<{ verdict: Verdict; stat
   }
 }
 
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
 async function diagnosticsRoute(c: AppContext) {
   const { deps } = c.var;
-  const [credentials, webhooks, ledger] = await Promise.all([
+  const [credentials, webhooks, ledger, deliveries] = await Promise.all([
     checkCredentials(c),
     webhookStats(deps.db),
     countPaymentsByStatus(deps.db),
+    deliveryStats(deps.db),
   ]);
   const webhookUrl = `${publicOrigin(c)}/webhooks/djomy`;
   return c.json({
@@ -70,6 +78,14 @@ async function diagnosticsRoute(c: AppContext) {
         webhooks.total === 0
           ? `No valid Djomy webhook has ever arrived. Djomy sends nothing until this URL is set in its dashboard (espace développeur): ${webhookUrl}`
           : null,
+    },
+    merchantEvents: {
+      // Without its query string, which may hold a token of the merchant's.
+      url: deps.config.merchantWebhook ? withoutQuery(deps.config.merchantWebhook.url) : null,
+      pending: deliveries.pending,
+      failed: deliveries.failed,
+      lastDeliveredAt: deliveries.lastDeliveredAt ? new Date(deliveries.lastDeliveredAt).toISOString() : null,
+      lastError: deliveries.lastError,
     },
     config: loadConfig(c.env).problems,
     ledger,
