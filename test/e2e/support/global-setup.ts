@@ -10,6 +10,8 @@ import { type Stack, startStack } from '../../../scripts/stack.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STATE = '.wrangler/e2e-state';
+/** The Worker's port (the simulator's is the next one): E2E_PORT lets two checkouts run their e2e tests at once. */
+const PORT = Number(process.env.E2E_PORT ?? 8797);
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,8 +29,8 @@ export async function setup(project: TestProject): Promise<void> {
   }
   rmSync(STATE, { recursive: true, force: true });
   stack = await startStack({
-    workerPort: 8797,
-    simPort: 8798,
+    workerPort: PORT,
+    simPort: PORT + 1,
     persistTo: STATE,
     exampleSettings: true,
     workerVars: { DJOMY_TIMEOUT_MS: '3000' },
