@@ -3,7 +3,7 @@
  * stack, and a way to log. A measurement returns its figures and the goals it
  * checked.
  */
-import type { BenchStack } from './lib/stack.ts';
+import type { BenchStack, StackOptions } from './lib/stack.ts';
 
 export interface Goal {
   /** What is measured, e.g. "Webhook ingest throughput / bare route". */
@@ -15,11 +15,20 @@ export interface Goal {
   met: boolean;
   /** Shown for comparison, not a goal (`met` is then true). */
   info?: boolean;
+  /** Could not be measured (what it needs is missing): neither met nor missed. */
+  absent?: boolean;
 }
 
 export function goal(label: string, target: string, value: string, met: boolean, info?: true): Goal {
   return { label, target, value, met, info };
 }
+
+/** A goal this run could not measure, and why (`value`). */
+export const absentGoal = (label: string, target: string, value: string): Goal => ({
+  ...{ label, target, value },
+  met: false,
+  absent: true,
+});
 
 /** `npm run bench`: what BENCHMARKS.md reports. Each measurement's header says what its numbers mean. */
 export const FULL = {
@@ -29,6 +38,11 @@ export const FULL = {
   coldAuth: { checkouts: 200 },
   verify: { payments: 100, jobs: 1000, latencyMs: 50, connections: 10 },
   sustained: { probeSeconds: 5, startRate: 20, maxRate: 1280, refineSteps: 2, seconds: 60, paidPayments: 10 },
+  freeCron: { backlog: 40, runs: 6 },
+  invocations: { samples: 24 },
+  ledger: { payments: 10_000, exports: 7, requests: 15 },
+  /** The source tree before the architecture refactor; ingest and checkout as above, fewer rounds. */
+  refactor: { before: '74b4903', pairs: 2, rounds: 3 },
 };
 export type Sizes = typeof FULL;
 
@@ -40,6 +54,10 @@ export const SMOKE: Sizes = {
   coldAuth: { checkouts: 20 },
   verify: { payments: 10, jobs: 100, latencyMs: 50, connections: 4 },
   sustained: { probeSeconds: 2, startRate: 10, maxRate: 20, refineSteps: 0, seconds: 3, paidPayments: 2 },
+  freeCron: { backlog: 10, runs: 2 },
+  invocations: { samples: 3 },
+  ledger: { payments: 1000, exports: 1, requests: 2 },
+  refactor: { before: '74b4903', pairs: 1, rounds: 1 },
 };
 
 export interface BenchContext {
@@ -47,8 +65,11 @@ export interface BenchContext {
   /** Short id of this run, in every reference and eventId it creates. */
   runId: string;
   sizes: Sizes;
-  /** A stack for one measurement; `fresh`: new processes and state even when a smoke run shares one stack. */
-  stack(name: string, options?: { fresh?: boolean }): Promise<BenchStack>;
+  /**
+   * A stack for one measurement; `fresh`: new processes and state even when a smoke run shares one stack
+   * (implied by the other options): `vars`, extra settings of the Worker; `root`, another source tree.
+   */
+  stack(name: string, options?: StackOptions): Promise<BenchStack>;
   /** Hands a stack back (stops it unless it is the shared one). */
   release(stack: BenchStack): Promise<void>;
   log(message: string): void;

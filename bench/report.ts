@@ -10,8 +10,10 @@ import { lineChart } from './chart.ts';
 import { type CpuUsage, RUNTIME } from './lib/cpu.ts';
 import type { ProfileSummary } from './lib/profile.ts';
 import { ROOT } from './lib/stack.ts';
+import { FREE_PER_DAY } from './measure/capacity.ts';
 import { type MeteredRun, sum } from './measure/common.ts';
 import type { BenchResults, MeasurementName, Results } from './measure/index.ts';
+import { type CpuRow, FREE_CPU_MS } from './measure/invocations.ts';
 
 /** Everything from this line on in BENCHMARKS.md is hand-written and kept. */
 export const HAND_WRITTEN = '<!-- Hand-written from here on: npm run bench rewrites only what is above. -->';
@@ -75,7 +77,7 @@ function profileTables(profile: ProfileSummary | null, error: string | undefined
 
 type Throughput = NonNullable<Results['ingest']> | NonNullable<Results['checkout']>;
 
-/** §1 and §2: the alternating runs, the median round's ratio and CPU, the ledger, the profile. */
+/** Webhook ingest and checkout create: the alternating runs, the median round's ratio and CPU, the ledger, the profile. */
 function throughput(r: Throughput, unit: string, ledger: string): string {
   const { median, rounds, runs } = r.comparison;
   const { bareBefore: before, target, bareAfter: after } = median;
@@ -151,8 +153,9 @@ function verifySection({ verify: r }: Results): string | null {
   const firstCall = w.timeline.find(([, , calls]) => calls > 0)?.[0] ?? Number.NaN;
   const gaps = cron.runs.slice(1).map((run, i) => run.triggeredAt - (cron.runs[i]?.doneAt ?? 0));
   const rows = [
-    `Settings | verify queue \`max_batch_size\` ${settings.batchSize ?? '?'} (wrangler.toml); ` +
-      `\`CRON_LIMITS.follow\` ${settings.cronBatch}; young-payment verifies after ${settings.youngDelays.join(', ')} s`,
+    `Paid plan settings | \`WORKERS_PLAN=paid\`; verify queue \`max_batch_size\` ${settings.batchSize ?? '?'}, ` +
+      `${settings.concurrency ?? '?'} messages at once; \`cronFollow.perRun\` ${settings.cronBatch} jobs queued; ` +
+      `young-payment verifies after ${settings.youngDelays.join(', ')} s`,
     `Open payments | ${r.jobs} created in ${f(r.createSeconds)} s; ${r.latencyMs} ms added to every Djomy call`,
     `Phases, s after the first checkout | ${r.phases.map((p) => `${p.name} at ${f(p.startedAt, 0)} (${f(p.seconds)} s)`).join(', ')}`,
     `Status calls counted / made | ${r.checks.map((c) => `${c.phase} ${c.counted}/${c.expected}`).join(', ')}`,
@@ -183,12 +186,32 @@ function verifySection({ verify: r }: Results): string | null {
   );
   const runsHead =
     'Cron run | Triggered at s | Handler ms | Last job applied at s | Jobs/s | Payments verified';
+  const free = r.free;
+  const freeRuns = free?.runs.map(
+    (run, i) => `${i + 1} | ${f(run.handlerMs, 0)} | ${run.statusCalls} | ${run.verified}`,
+  );
   return [
+    '**Paid plan** (`WORKERS_PLAN=paid`): the cron queues verify jobs.',
+    '',
     table(' | ', rows),
     '',
     table(`${runsHead} | Status calls`, runs),
     '',
     '![verify timeline](VERIFY_SVG)',
+    ...(free && freeRuns
+      ? [
+          '',
+          `**Free plan** (the default): the cron checks up to ${free.limit} open transactions itself each run. ` +
+            `${free.backlog} open transactions made a day old, ${free.latencyMs} ms added to every Djomy call, ` +
+            `${free.runs.length} runs one after the other${free.beforeYoungChecks ? '' : ' (**the young-payment checks fell within the runs**)'}:`,
+          '',
+          table('Cron run | Handler ms | Status calls | Transactions checked (D1 verify_count)', freeRuns),
+          '',
+          `At the schedule \`${free.cron}\` (wrangler.toml): **${free.perMinute ?? '?'} transactions checked a minute, ` +
+            `${free.perDay?.toLocaleString('en') ?? '?'} a day**; a backlog of ${r.jobs} open transactions takes ` +
+            `${free.perMinute ? f(r.jobs / free.perMinute, 0) : '?'} minutes (${f(cron.seconds, 1)} s queued on the Paid plan above).`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -241,6 +264,118 @@ const ingestSection = ({ ingest: r }: Results) =>
 const checkoutSection = ({ checkout: r }: Results) =>
   r && throughput(r, 'checkout', `**Ledger:** ${r.ledger.created} answered 201, ${r.ledger.recorded} in D1.`);
 
+function cpuSection({ invocations: r, ledger: l }: Results): string | null {
+  const rows: CpuRow[] = [
+    ...(r?.rows ?? []),
+    ...(l?.results.map((x) => ({
+      entry: x.name,
+      detail: `\`GET ${x.route}\` over ${l.payments} payments`,
+      ...x.cpu,
+    })) ?? []),
+  ];
+  if (rows.length === 0) return null;
+  const verdict = (row: CpuRow) =>
+    row.p99 <= FREE_CPU_MS
+      ? '✅ within'
+      : row.p50 <= FREE_CPU_MS
+        ? '⚠️ p99 above, locally'
+        : '❌ above, locally';
+  return [
+    'CPU time of the workerd thread that runs the Worker (and, locally, D1, queues, KV and the rate limiter), ' +
+      'per invocation, invoked one at a time; idle rate subtracted' +
+      `${r ? ` (${f(r.idleMsPerSecond, 3)} ms/s)` : ''}. Measured on this machine's local workerd, not Cloudflare's.`,
+    '',
+    table(
+      'Entry point | What it does | n | p50 ms | p99 ms | Free plan limit | Verdict',
+      rows.map(
+        (row) =>
+          `${row.entry} | ${row.detail} | ${row.n} | ${f(row.p50, 1)} | ${f(row.p99, 1)} | ${FREE_CPU_MS} ms | ${verdict(row)}`,
+      ),
+    ),
+  ].join('\n');
+}
+
+function capacitySection({ capacity: r }: Results): string | null {
+  if (!r) return null;
+  const names = {
+    requests: 'Invocations',
+    d1RowsRead: 'D1 rows read',
+    d1RowsWritten: 'D1 rows written',
+    queueOperations: 'Queue operations',
+    kvReads: 'KV reads',
+    kvWrites: 'KV writes',
+  };
+  const keys = Object.keys(FREE_PER_DAY) as (keyof typeof FREE_PER_DAY)[];
+  const n = (value: number) => value.toLocaleString('en');
+  return [
+    `Per paid payment, path by path, counted by \`${r.command}\` through metered bindings; ` +
+      'the paid payments a day and the binding limit are the test’s.',
+    '',
+    table(
+      `Path | ${keys.map((k) => names[k]).join(' | ')} | Djomy calls | Binds first | Paid payments a day`,
+      [
+        ...r.paths.map(
+          (p) =>
+            `${p.path} | ${keys.map((k) => n(p[k])).join(' | ')} | ${p.djomyCalls} | ${names[p.bindingLimit] ?? p.bindingLimit} | **${n(p.perDay)}**`,
+        ),
+        `_Free plan quota a day_ | ${keys.map((k) => n(r.quotas[k])).join(' | ')} | – | | `,
+      ],
+    ),
+  ].join('\n');
+}
+
+function ledgerSection({ ledger: r }: Results): string | null {
+  if (!r) return null;
+  return [
+    `${r.payments.toLocaleString('en')} paid payments seeded in one statement (${f(r.seedSeconds)} s through ` +
+      `\`wrangler d1 execute\`); then each request one at a time, with the admin bearer, after one unmeasured request of each. ` +
+      `CSV: **${r.rows.toLocaleString('en')} data rows**; search: ${r.found} payment found.`,
+    '',
+    table(
+      'Request | Runs | Median ms (to the last byte) | p99 ms | Bytes | CPU p50 ms | CPU p99 ms',
+      r.results.map(
+        (x) =>
+          `${x.name}: \`GET ${x.route}\` | ${x.runs} | **${ms(x.ms.p50)}** | ${ms(x.ms.p99)} | ${x.bytes.toLocaleString('en')} | ` +
+          `${f(x.cpu.p50)} | ${f(x.cpu.p99)}`,
+      ),
+    ),
+  ].join('\n');
+}
+
+function consoleSection({ console: r }: Results): string | null {
+  if (!r) return null;
+  if (!r.present)
+    return '_**Console not present**: public/admin/index.html does not exist in this tree; nothing was loaded._';
+  return [
+    `First load of \`/admin/\` in headless Chromium (empty cache, no session), until the network was idle: ` +
+      `**${f(r.gzipKiB)} KiB gzip** (node:zlib, default level) over ${r.responses.length} responses, ${f(r.rawKiB)} KiB raw; ` +
+      `${r.foreign.length} of ${r.requests} requests to another origin${r.foreign.length ? `: ${r.foreign.join(', ')}` : ''}.`,
+    '',
+    table(
+      'Response | Status | Type | Bytes | gzip bytes',
+      r.responses.map((x) => `\`${x.url}\` | ${x.status} | ${x.type} | ${x.bytes} | ${x.gzipBytes}`),
+    ),
+  ].join('\n');
+}
+
+function refactorSection({ refactor: r }: Results): string | null {
+  if (!r) return null;
+  const list = (values: number[]) => values.map((v) => `${f(v, 2)}×`).join(', ');
+  return [
+    `The ingest and checkout measurements above (${r.rounds} round(s) each), on the tree at commit ${r.commit} and on ` +
+      `this tree, ${r.pairs} pair(s) interleaved (before/after, then after/before).`,
+    '',
+    table(
+      `Ratio | ${r.commit} | This tree | Difference | ${r.commit}, each run | This tree, each run`,
+      r.figures.map(
+        (x) =>
+          `${x.what} | ${f(x.before, 2)}× | ${f(x.after, 2)}× | **${x.difference >= 0 ? '+' : ''}${f(x.difference, 2)}** | ` +
+          `${list(x.runs.before)} | ${list(x.runs.after)}`,
+      ),
+    ),
+  ].join('\n');
+}
+
 /** Each section: its title, the measurements whose goals it shows, and its figures (none when not measured). */
 const SECTIONS: [string, MeasurementName[], (results: Results) => string | null | undefined][] = [
   ['1. Webhook ingest', ['ingest'], ingestSection],
@@ -249,13 +384,18 @@ const SECTIONS: [string, MeasurementName[], (results: Results) => string | null 
   ['4. Verify throughput', ['verify'], verifySection],
   ['5. Worker bundle', ['bundle'], bundleSection],
   ['6. Sustained load', ['sustained'], sustainedSection],
+  ['7. CPU per invocation', ['invocations'], cpuSection],
+  ['8. Capacity and cost', ['capacity'], capacitySection],
+  ['9. Console ledger: CSV export, search, summary', ['ledger'], ledgerSection],
+  ['10. Console first load', ['console'], consoleSection],
+  ['11. Before and after the architecture refactor', ['refactor'], refactorSection],
 ];
 
 function latencyChart(results: Results): string | null {
   const series = [
-    ['bare GET (§1 median round)', results.ingest?.comparison.median.bareBefore],
+    ['bare GET (ingest median round)', results.ingest?.comparison.median.bareBefore],
     ['webhook ingest', results.ingest?.comparison.median.target],
-    ['bare GET (§2 median round)', results.checkout?.comparison.median.bareBefore],
+    ['bare GET (checkout median round)', results.checkout?.comparison.median.bareBefore],
     ['checkout create', results.checkout?.comparison.median.target],
     ['sustained mix', results.sustained?.final],
   ].filter((s): s is [string, MeteredRun] => s[1] !== undefined);
@@ -318,9 +458,15 @@ export function writeReport(output: BenchResults): string[] {
   const goals = SECTIONS.flatMap(([title, names]) =>
     names.flatMap((name) =>
       (results[name]?.goals ?? []).map((goal) => {
-        const verdict = goal.info ? 'ℹ️ for reference' : goal.met ? '✅ met' : '❌ missed';
+        const verdict = goal.info
+          ? 'ℹ️ for reference'
+          : goal.absent
+            ? '⚪ not measured'
+            : goal.met
+              ? '✅ met'
+              : '❌ missed';
         const changed = results[name]?.sourceChanged ? ' ⚠️ src/ changed during the run' : '';
-        return `${title.split('.')[0]} | ${goal.label} | ${goal.target} | ${goal.value} | ${verdict}${changed}`;
+        return `${title.replace(/^\d+\. /, '')} | ${goal.label} | ${goal.target} | ${goal.value} | ${verdict}${changed}`;
       }),
     ),
   );
@@ -339,7 +485,7 @@ export function writeReport(output: BenchResults): string[] {
     '',
     '## Summary',
     '',
-    table('§ | Measurement | Goal | This run | ', goals),
+    table('Section | Measurement | Goal | This run | ', goals),
     ...Object.entries(output.failed).map(
       ([name, error]) => `\n**${name} failed:** \`${error.split('\n')[0]}\``,
     ),

@@ -16,6 +16,8 @@ export interface StackOptions {
   persistTo?: string;
   /** Extra `--var`s for the Worker (e.g. a smaller timeout for tests). */
   workerVars?: Record<string, string>;
+  /** Another wrangler config for the Worker than `wrangler.toml` (e.g. other queue settings). */
+  config?: string;
   /** Print the processes' output (default: only errors). */
   verbose?: boolean;
   /**
@@ -180,6 +182,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     'worker',
     [
       'dev',
+      ...(options.config ? ['--config', options.config] : []),
       '--port',
       String(workerPort),
       '--inspector-port',

@@ -58,9 +58,15 @@ export function createPayment(
   });
 }
 
+/** The admin bearer, from a client address of its own (the admin API is rate-limited per address). */
+export const adminHeaders = (stack: BenchStack) => ({
+  authorization: `Bearer ${stack.adminToken}`,
+  'cf-connecting-ip': nextClientIp(),
+});
+
 const admin = async (stack: BenchStack, method: string, route: string) => {
   const url = `${stack.workerUrl}/api/admin/payments/${route}`;
-  const headers = { authorization: `Bearer ${stack.adminToken}` };
+  const headers = adminHeaders(stack);
   type Payment = { paid: boolean; transactionId: string | null };
   return (await expectCall<{ payment: Payment }>(200, method, url, { headers })).payment;
 };

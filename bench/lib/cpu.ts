@@ -97,3 +97,55 @@ export function measureCpu(ports: Ports): () => CpuUsage {
     return { seconds, cores, percent };
   };
 }
+
+/**
+ * CPU time (ms, from /proc/<pid>/schedstat, in ns) of the thread that runs the
+ * Worker: the main thread of the stack's workerd runtime. It runs every
+ * isolate of the local runtime: the Worker, and miniflare's D1 (SQLite),
+ * queues, KV and rate limiter, and the log relay to wrangler.
+ *
+ * @example const cpu = workerThreadCpu(stack.ports); const before = cpu(); …; const ms = cpu() - before
+ */
+export function workerThreadCpu(ports: Ports): () => number {
+  const [pid, ...others] = stackProcesses(ports)[RUNTIME] ?? [];
+  if (pid === undefined || others.length > 0)
+    throw new Error(
+      `expected one workerd runtime on port ${ports.worker}, found ${others.length + (pid ? 1 : 0)}`,
+    );
+  const file = `/proc/${pid}/task/${pid}/schedstat`;
+  return () => Number((readFileSync(file, 'utf8').split(' ')[0] as string).trim()) / 1e6;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Measures invocations one at a time on the Worker's thread (`workerThreadCpu`):
+ * each from a quiet moment (under 0.05 ms of CPU in 100 ms) to the next one
+ * after it, so that work done after the answer (`waitUntil`) counts, less the
+ * thread's idle rate measured over 2 s at the start.
+ *
+ * @example const meter = await invocationMeter(stack.ports); const ms = await meter.measure(() => call(…))
+ */
+export async function invocationMeter(ports: Ports) {
+  const cpu = workerThreadCpu(ports);
+  const quiet = async () => {
+    for (let [last, since] = [cpu(), performance.now()]; performance.now() - since < 30_000; ) {
+      await pause(100);
+      const now = cpu();
+      if (now - last < 0.05) return now;
+      last = now;
+    }
+    throw new Error('the Worker thread never went quiet in 30 s');
+  };
+  const [idleFrom, idleAt] = [await quiet(), performance.now()];
+  await pause(2000);
+  const idlePerMs = Math.max(0, (cpu() - idleFrom) / (performance.now() - idleAt));
+  /** CPU ms of one invocation (or a burst of them) between two quiet moments. */
+  const measure = async (run: () => Promise<unknown>): Promise<number> => {
+    const [before, startedAt] = [await quiet(), performance.now()];
+    await run();
+    const after = await quiet();
+    return after - before - idlePerMs * (performance.now() - startedAt);
+  };
+  return { measure, quiet, idleMsPerSecond: idlePerMs * 1000 };
+}

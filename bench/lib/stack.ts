@@ -6,11 +6,11 @@
  * SQLite file (`localD1`).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { promisify } from 'node:util';
-import { exampleVars, startStack } from '../../scripts/stack.ts';
+import * as scripts from '../../scripts/stack.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const STATE_DIR = path.join(ROOT, 'bench', '.state');
@@ -23,6 +23,12 @@ export const wrangler = (args: string[]) =>
   });
 
 export type Ports = { worker: number; sim: number };
+/**
+ * `vars`: extra `--var`s of the Worker (e.g. `WORKERS_PLAN: 'paid'`); `root`: another source tree
+ * (with its own scripts/stack.ts, src/, sim/ and migrations) to run instead of this one; `config`:
+ * another wrangler config for the Worker (`paidPlanConfig`).
+ */
+export type StackOptions = { fresh?: boolean; vars?: Record<string, string>; root?: string; config?: string };
 export type BenchStack = Awaited<ReturnType<typeof startBenchStack>>;
 
 type CallOptions = { body?: unknown; headers?: Record<string, string> };
@@ -55,17 +61,25 @@ export async function expectCall<T = unknown>(
  * the Worker open the same persist directory at once and workerd sometimes
  * loses that race (SQLITE_BUSY at start-up), so a failed start is retried.
  */
-export async function startBenchStack(name: string, ports: Ports, verbose = false) {
+export async function startBenchStack(
+  name: string,
+  ports: Ports,
+  verbose = false,
+  { vars: workerVars, root = ROOT, config }: StackOptions = {},
+) {
+  const { startStack, exampleVars }: typeof scripts =
+    root === ROOT ? scripts : await import(path.join(root, 'scripts', 'stack.ts'));
   for (let attempt = 1; ; attempt++) {
     const persistTo = path.join(STATE_DIR, `${name}-${process.pid}-${attempt}`);
     rmSync(persistTo, { recursive: true, force: true });
     mkdirSync(persistTo, { recursive: true });
     try {
       const [workerPort, simPort] = [ports.worker, ports.sim];
-      const started = await startStack({ workerPort, simPort, persistTo, verbose, exampleSettings: true });
+      const options = { workerPort, simPort, persistTo, verbose, workerVars, config, exampleSettings: true };
+      const started = await startStack(options);
       const { workerUrl, simUrl, adminToken, stop } = started;
       return {
-        ...{ name, ports, workerUrl, simUrl, adminToken },
+        ...{ name, ports, workerUrl, simUrl, adminToken, root },
         /** The local D1/KV/queue state. */
         persistTo,
         /** DJOMY_CLIENT_SECRET, which signs Djomy webhooks. */
@@ -159,11 +173,35 @@ export function simControls(stack: BenchStack) {
   };
 }
 
-/** The top level of wrangler.toml (not its `[env.*]` copies), parsed by wrangler itself. */
-export async function wranglerConfig(): Promise<{
+/** The top level of wrangler.toml or another config (not its `[env.*]` copies), parsed by wrangler itself. */
+export async function wranglerConfig(config = path.join(ROOT, 'wrangler.toml')): Promise<{
   minify?: boolean;
   queues?: { consumers?: { queue: string; max_batch_size?: number }[] };
+  triggers?: { crons?: string[] };
 }> {
   const { experimental_readRawConfig } = await import('wrangler');
-  return experimental_readRawConfig({ config: path.join(ROOT, 'wrangler.toml') }).rawConfig;
+  return experimental_readRawConfig({ config }).rawConfig;
+}
+
+/** The verify consumer's batch on the Paid plan, as the comment on it in wrangler.toml says. */
+export const PAID_VERIFY_BATCH = 100;
+
+/**
+ * wrangler.toml with the verify consumer's `max_batch_size` at `PAID_VERIFY_BATCH`, written under
+ * bench/.state/ with its paths made absolute (wrangler reads them from the config's own directory).
+ */
+export function paidPlanConfig(): string {
+  let text = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
+  const edits: [RegExp, (match: string, ...groups: string[]) => string][] = [
+    [/^(main|migrations_dir|directory) = "(.+)"$/gm, (_, key, file) => `${key} = "${path.join(ROOT, file)}"`],
+    [/(queue = "djomy-verify"\nmax_batch_size = )\d+/, (_, head) => `${head}${PAID_VERIFY_BATCH}`],
+  ];
+  for (const [pattern, edit] of edits) {
+    if (!pattern.test(text)) throw new Error(`wrangler.toml: ${pattern} not found`);
+    text = text.replace(pattern, edit);
+  }
+  mkdirSync(STATE_DIR, { recursive: true });
+  const file = path.join(STATE_DIR, `wrangler.paid-${process.pid}.toml`);
+  writeFileSync(file, text);
+  return file;
 }

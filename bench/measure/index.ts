@@ -2,9 +2,14 @@
 import type { Sizes } from '../context.ts';
 import type { Machine } from '../lib/machine.ts';
 import { measureBundle } from './bundle.ts';
+import { measureCapacity } from './capacity.ts';
 import { measureCheckout } from './checkout.ts';
+import { measureConsole } from './console.ts';
 import { measureColdAuth, measureEconomy } from './economy.ts';
 import { measureIngest } from './ingest.ts';
+import { measureInvocations } from './invocations.ts';
+import { measureLedger } from './ledger.ts';
+import { measureRefactor } from './refactor.ts';
 import { measureSustained } from './sustained.ts';
 import { measureVerify } from './verify.ts';
 
@@ -17,6 +22,11 @@ export const MEASUREMENTS = {
   verify: measureVerify,
   bundle: measureBundle,
   sustained: measureSustained,
+  invocations: measureInvocations,
+  ledger: measureLedger,
+  capacity: measureCapacity,
+  console: measureConsole,
+  refactor: measureRefactor,
 } as const;
 
 export type MeasurementName = keyof typeof MEASUREMENTS;

@@ -1,32 +1,37 @@
 /**
- * 4. Verify throughput: J verify jobs handled by the queue consumer while every
- * Djomy call takes `latencyMs` more (simulator fault), against one at a time.
- * J gateway payments are created and left open at the simulator (its webhooks
- * off), so that every job needs its Djomy status call. Then, each phase in a
- * quiet window (`quietWindows`) and checked against the status calls the
- * simulator counted:
+ * 4. Verify throughput, on each plan (src/payments/model/plan.ts).
+ *
+ * Paid plan (`WORKERS_PLAN=paid`: the cron queues its follow-ups): J verify
+ * jobs handled by the queue consumer while every Djomy call takes `latencyMs`
+ * more (simulator fault), against one at a time. J gateway payments are
+ * created and left open at the simulator (its webhooks off), so that every
+ * job needs its Djomy status call. Then, each phase in a quiet window
+ * (`quietWindows`) and checked against the status calls the simulator counted:
  *
  * - one at a time (the reference): P of them verified in turn through
  *   `POST /api/admin/payments/{id}/verify` (one D1 read, one status call, one
  *   D1 write, like a job), right before and right after the cron-queued jobs;
  *   the mean of both passes × J;
- * - queued by the reconciliation cron (the goal's figure), the way production
- *   queues many jobs at once: the payments' transactions are aged in local D1
- *   so that the cron's follow lane picks them, then the cron is triggered
- *   (`GET /cdn-cgi/handler/scheduled`) ⌈J / CRON_LIMITS.follow⌉ times, each
- *   run the moment the previous run's last job is applied in D1 (read from its
- *   SQLite file). The clock runs from the first trigger to the J-th job applied;
+ * - queued by the reconciliation cron (the goal's figure), the way the Paid
+ *   plan queues many jobs at once: the payments' transactions are aged in
+ *   local D1 so that the cron's follow lane picks them, then the cron is
+ *   triggered (`GET /cdn-cgi/handler/scheduled`) ⌈J / cronFollow.perRun⌉
+ *   times, each run the moment the previous run's last job is applied in D1
+ *   (read from its SQLite file). The clock runs from the first trigger to the
+ *   J-th job applied;
  * - end to end from webhooks (for reference): J signed `payment.success`
- *   webhooks for the P payments; each enqueues one verify job, which the
- *   webhook route delays. Ingest and that delay are in the figure.
+ *   webhooks for the P payments; each is checked in its own invocation, 2 s
+ *   after the answer (`WEBHOOK_VERIFY_DELAY_SECONDS`), not through the queue.
+ *
+ * Free plan (the default: the cron checks `cronFollow.perRun` transactions
+ * itself): a backlog of open transactions, made a day old in D1, and R cron
+ * runs one after the other, each counted in status calls and in D1; what that
+ * makes a minute and a day follows from the cron schedule in wrangler.toml.
  */
+import { rmSync } from 'node:fs';
 import { TERMINAL_STATUSES } from '../../src/djomy/schemas.ts';
 import * as lifetimes from '../../src/payments/model/lifetimes.ts';
 import { PLAN_LIMITS } from '../../src/payments/model/plan.ts';
-
-/** The bench's Worker runs on the Paid plan's limits (WORKERS_PLAN=paid): the cron queues its follow-ups. */
-const PLAN = PLAN_LIMITS.paid;
-const CRON_LIMITS = { follow: PLAN.cronFollow.perRun };
 import { type BenchContext, goal } from '../context.ts';
 import * as api from '../lib/api.ts';
 import { measureCpu } from '../lib/cpu.ts';
@@ -35,12 +40,18 @@ import {
   type BenchStack,
   call,
   d1,
+  expectCall,
   type LocalD1,
   localD1,
+  paidPlanConfig,
   simControls,
   wranglerConfig,
 } from '../lib/stack.ts';
 import { sleep, sum } from './common.ts';
+
+/** The queued measurement runs its Worker on the Paid plan's limits: the cron queues its follow-ups. */
+const PLAN = PLAN_LIMITS.paid;
+const CRON_LIMITS = { follow: PLAN.cronFollow.perRun };
 
 /** How far back the transactions are moved so that the cron picks them. */
 const AGE_MS = Math.max(600_000, 2 * lifetimes.CRON_VERIFY_IDLE);
@@ -133,13 +144,14 @@ async function cronQueued(phase: Phase, like: string, latencyMs: number) {
   const ours = `payment_id IN (SELECT id FROM payments WHERE reference LIKE '${like}')`;
   const age = `created_at = created_at - ${AGE_MS}, verified_at = verified_at - ${AGE_MS}`;
   await d1(stack, `UPDATE payment_transactions SET ${age} WHERE ${ours}`);
-  // The cron's follow lane: open transactions not checked for CRON_VERIFY_IDLE, younger than FOLLOW_TRANSACTIONS_FOR.
+  // The cron's follow lane: open transactions younger than FOLLOW_TRANSACTIONS_FOR, not checked for
+  // CRON_VERIFY_IDLE or a third of their age, whichever is longer (src/store/payments.ts).
   const now = Date.now();
   const open = `status NOT IN (${[...TERMINAL_STATUSES].map((status) => `'${status}'`).join(', ')})`;
-  const lane = `${open} AND coalesce(verified_at, created_at) < ? AND created_at > ?`;
+  const lane = `${open} AND created_at > ?2 AND coalesce(verified_at, created_at) < ?1 - max(?3, (?1 - created_at) / 3)`;
   const eligible = db.all<{ n: number }>(
     `SELECT count(*) AS n FROM payment_transactions WHERE ${ours} AND ${lane}`,
-    ...[now - lifetimes.CRON_VERIFY_IDLE, now - lifetimes.FOLLOW_TRANSACTIONS_FOR],
+    ...[now, now - lifetimes.FOLLOW_TRANSACTIONS_FOR, lifetimes.CRON_VERIFY_IDLE],
   )[0]?.n;
   // Completion is counted on `verify_count`, bumped when Djomy's answer is applied.
   const progressSql =
@@ -223,7 +235,7 @@ async function webhookQueued(
   const before = verifications();
   await sim.resetCounters();
 
-  log(`verify: ${jobs} jobs through webhooks and the queue`);
+  log(`verify: ${jobs} checks through webhooks`);
   const { request, tally } = api.webhookRequest(events);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -257,16 +269,77 @@ async function webhookQueued(
   };
 }
 
-export async function measureVerify(ctx: BenchContext) {
+/** Cron runs a minute, from a cron expression of wrangler.toml (every minute, or every N minutes); null for others. */
+function runsPerMinute(cron: string | undefined): number | null {
+  if (cron === '* * * * *') return 1;
+  const every = /^\*\/(\d+) \* \* \* \*$/.exec(cron ?? '')?.[1];
+  return every ? 1 / Number(every) : null;
+}
+
+/** The Free plan's cron against a backlog: how many transactions each run checks, inline. */
+async function freeCron(ctx: BenchContext, latencyMs: number) {
+  const { backlog, runs: count } = ctx.sizes.freeCron;
+  const plan = PLAN_LIMITS.free;
+  const cron = (await wranglerConfig()).triggers?.crons?.[0];
+  const stack = await ctx.stack('verify-free', { fresh: true, vars: { WORKERS_PLAN: 'free' } });
+  const sim = simControls(stack);
+  const db = localD1(stack);
+  try {
+    await sim.webhooksTo(null);
+    const like = `bench-verify-free-${ctx.runId}-%`;
+    ctx.log(`verify: Free plan, ${backlog} open payments, ${count} cron runs`);
+    const from = performance.now();
+    await api.mapConcurrently(backlog, 10, (i) => api.createPayment(stack, like.replace('%', String(i))));
+    const dayAgo = Date.now() - 86_400_000;
+    const ours = `payment_id IN (SELECT id FROM payments WHERE reference LIKE '${like}')`;
+    await d1(
+      stack,
+      `UPDATE payment_transactions SET created_at = ${dayAgo}, verified_at = ${dayAgo} WHERE ${ours}`,
+    );
+    await sim.latency(latencyMs);
+    const verifications = () =>
+      db.all<{ v: number }>('SELECT sum(verify_count) AS v FROM payments WHERE reference LIKE ?', like)[0]
+        ?.v ?? 0;
+    const runs: Record<'handlerMs' | 'statusCalls' | 'verified', number>[] = [];
+    for (let k = 0; k < count; k++) {
+      const [calls, verified, started] = [(await sim.counters()).status, verifications(), performance.now()];
+      await expectCall(200, 'GET', `${stack.workerUrl}/cdn-cgi/handler/scheduled`);
+      const handlerMs = performance.now() - started;
+      runs.push({
+        handlerMs,
+        statusCalls: (await sim.counters()).status - calls,
+        verified: verifications() - verified,
+      });
+    }
+    // The payments' own young-payment checks come later: none may fall in the runs.
+    const beforeYoungChecks = performance.now() - from < (plan.youngVerifySeconds[0] ?? 0) * 1000;
+    const perRun = Math.min(...runs.map((run) => run.verified));
+    const perMinute = runsPerMinute(cron);
+    return {
+      ...{ backlog, latencyMs, cron: cron ?? null, runs, beforeYoungChecks, limit: plan.cronFollow.perRun },
+      perMinute: perMinute === null ? null : perRun * perMinute,
+      perDay: perMinute === null ? null : perRun * perMinute * 1440,
+    };
+  } finally {
+    db.close();
+    await sim.clearFaults().catch(() => undefined);
+    await ctx.release(stack);
+  }
+}
+
+async function paidQueued(ctx: BenchContext) {
   const { payments: count, jobs, latencyMs, connections } = ctx.sizes.verify;
-  const queues = (await wranglerConfig()).queues?.consumers ?? [];
+  // Paid plan: WORKERS_PLAN=paid, and the verify batch it comes with (lib/stack.ts paidPlanConfig).
+  const config = paidPlanConfig();
+  const queues = (await wranglerConfig(config)).queues?.consumers ?? [];
   const settings = {
     batchSize: queues.find((q) => q.queue === 'djomy-verify')?.max_batch_size ?? null,
+    concurrency: PLAN.verifyConcurrency,
     cronBatch: CRON_LIMITS.follow,
     youngDelays: PLAN.youngVerifySeconds,
   };
   // Fresh even in smoke mode: the cron would pick open payments left by other measurements.
-  const stack = await ctx.stack('verify', { fresh: true });
+  const stack = await ctx.stack('verify', { fresh: true, vars: { WORKERS_PLAN: 'paid' }, config });
   const sim = simControls(stack);
   let db: LocalD1 | undefined;
   try {
@@ -345,27 +418,27 @@ export async function measureVerify(ctx: BenchContext) {
       webhooks: { ...webhooks, ratio: webhookRatio },
       goals: [
         goal(
-          `Verify throughput, ${jobs} jobs queued by the reconciliation cron at ${latencyMs} ms Djomy latency / one at a time`,
+          `Paid plan: verify throughput, ${jobs} jobs queued by the cron at ${latencyMs} ms Djomy latency / one at a time`,
           '≥ 10×',
           `${ratio.toFixed(1)}×`,
           ratio >= 10,
         ),
         goal(
-          `Cron-queued verify jobs processed (D1 verify_count), ${cron.runs.length} cron runs`,
+          `Paid plan: cron-queued verify jobs processed (D1 verify_count), ${cron.runs.length} cron runs`,
           `${jobs}, each run ${CRON_LIMITS.follow} distinct payments`,
           `${cron.verified} (${cron.distinct} payments; runs ${cron.runs.map((run) => run.verified).join('/')}; ` +
             `${cron.statusCalls} status calls)${wrong.length ? `; status calls not as expected in ${wrong.join(', ')}` : ''}`,
           runsOk && cron.distinct === jobs && cron.verified === jobs && wrong.length === 0,
         ),
         goal(
-          `Verify, ${jobs} jobs end to end from webhooks (ingest and the webhook route's delay included) / one at a time`,
+          `Paid plan: ${jobs} checks end to end from webhooks (each in its webhook's invocation, 2 s after the answer) / one at a time`,
           'for reference',
           `${webhookRatio.toFixed(1)}×`,
           true,
           true,
         ),
         goal(
-          'Webhook-queued verify jobs processed (D1 verify_count)',
+          'Paid plan: webhook checks applied (D1 verify_count)',
           `${jobs}`,
           `${webhooks.verified} (${errors} webhook errors, ${webhooks.statusCalls} status calls)`,
           webhooks.verified === jobs && webhooks.statusCalls === jobs && errors === 0,
@@ -376,5 +449,28 @@ export async function measureVerify(ctx: BenchContext) {
     db?.close();
     await sim.clearFaults().catch(() => undefined);
     await ctx.release(stack);
+    rmSync(config, { force: true });
   }
+}
+
+export async function measureVerify(ctx: BenchContext) {
+  const paid = await paidQueued(ctx);
+  const free = await freeCron(ctx, paid.latencyMs);
+  const exact = free.runs.every((run) => run.verified === free.limit && run.statusCalls === free.limit);
+  const perDay =
+    free.perDay === null ? `? a day (cron "${free.cron}")` : `${free.perDay.toLocaleString('en')} a day`;
+  return {
+    ...paid,
+    free,
+    goals: [
+      ...paid.goals,
+      goal(
+        `Free plan: transactions checked per cron run, inline, ${free.backlog} open, ${paid.latencyMs} ms Djomy latency`,
+        `${free.limit} per run (cronFollow.perRun)`,
+        `${free.runs.map((run) => run.verified).join('/')} (status calls ${free.runs.map((run) => run.statusCalls).join('/')}) → ` +
+          `${free.perMinute ?? '?'} a minute, ${perDay}`,
+        exact && free.beforeYoungChecks,
+      ),
+    ],
+  };
 }

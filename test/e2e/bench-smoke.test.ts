@@ -1,7 +1,7 @@
 /**
  * The benchmarks' smoke mode (`node bench/run.ts --smoke`): every
  * measurement for a few seconds with small numbers, through the same code as
- * `npm run bench`, on its own stacks (ports 8771–8774, state under
+ * `npm run bench`, on its own stacks (ports 8771–8774 or BENCH_PORT − 6…3, state under
  * bench/.state/), writing bench/results/smoke.* and never BENCHMARKS.md.
  * It checks that each measurement produced numbers without errors, not
  * how fast anything was: this machine's speed is not a test result.
@@ -17,9 +17,22 @@ describe('bench smoke mode', () => {
     output = await runBench({ smoke: true, log: () => {} });
     expect(output.failed).toEqual({});
     expect(Object.keys(output.results).sort()).toEqual(
-      ['bundle', 'checkout', 'cold-auth', 'economy', 'ingest', 'sustained', 'verify'].sort(),
+      [
+        'bundle',
+        'capacity',
+        'checkout',
+        'cold-auth',
+        'console',
+        'economy',
+        'ingest',
+        'invocations',
+        'ledger',
+        'refactor',
+        'sustained',
+        'verify',
+      ].sort(),
     );
-  }, 600_000);
+  }, 900_000);
 
   it('ingests signed webhooks without errors and loses none', () => {
     const ingest = output.results.ingest;
@@ -71,6 +84,41 @@ describe('bench smoke mode', () => {
     expect(verify.cron.verified).toBeGreaterThanOrEqual(verify.jobs);
     expect(verify.single.mean).toBeGreaterThan(0);
     expect(verify.ratio).toBeGreaterThan(0);
+    // The Free plan's cron checks its bound of transactions in each run, itself.
+    for (const run of verify.free.runs) expect(run.verified).toBe(verify.free.limit);
+  });
+
+  it('measures the CPU of every entry point, one invocation at a time', () => {
+    const rows = [...(output.results.invocations?.rows ?? []), ...(output.results.ledger?.results ?? [])];
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    for (const row of output.results.invocations?.rows ?? []) {
+      expect(row.n, row.entry).toBeGreaterThan(0);
+      expect(row.p50, row.entry).toBeGreaterThan(0);
+    }
+  });
+
+  it('exports, searches and sums up a seeded ledger', () => {
+    const ledger = output.results.ledger;
+    expect(ledger?.rows).toBe(ledger?.payments);
+    expect(ledger?.found).toBe(1);
+  });
+
+  it('reads the capacity test’s figures, path by path', () => {
+    const capacity = output.results.capacity;
+    expect(capacity?.paths.length).toBeGreaterThan(0);
+    for (const path of capacity?.paths ?? []) expect(path.perDay).toBeGreaterThan(0);
+  });
+
+  it('loads the console, or says plainly that it is not there', () => {
+    const console = output.results.console;
+    if (console?.present) expect(console.responses.length).toBeGreaterThan(0);
+    else expect(console?.goals.every((goal) => goal.absent && !goal.met)).toBe(true);
+  });
+
+  it('compares the ratios before and after the architecture refactor', () => {
+    const figures = output.results.refactor?.figures ?? [];
+    expect(figures.map((f) => f.what)).toEqual(['ingest', 'checkout']);
+    for (const f of figures) expect(Math.min(f.before, f.after)).toBeGreaterThan(0);
   });
 
   it('sizes the bundle', () => {
