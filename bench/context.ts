@@ -41,8 +41,8 @@ export const FULL = {
   freeCron: { backlog: 40, runs: 6 },
   invocations: { samples: 24 },
   ledger: { payments: 10_000, exports: 7, requests: 15 },
-  /** The source tree before the architecture refactor; ingest and checkout as above, fewer rounds. */
-  refactor: { before: '74b4903', pairs: 2, rounds: 3 },
+  /** The source tree before the architecture refactor; ingest and checkout as above, for each tree. */
+  refactor: { before: '74b4903', pairs: 2 },
 };
 export type Sizes = typeof FULL;
 
@@ -57,7 +57,7 @@ export const SMOKE: Sizes = {
   freeCron: { backlog: 10, runs: 2 },
   invocations: { samples: 3 },
   ledger: { payments: 1000, exports: 1, requests: 2 },
-  refactor: { before: '74b4903', pairs: 1, rounds: 1 },
+  refactor: { before: '74b4903', pairs: 1 },
 };
 
 export interface BenchContext {

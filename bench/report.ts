@@ -283,7 +283,8 @@ function cpuSection({ invocations: r, ledger: l }: Results): string | null {
   return [
     'CPU time of the workerd thread that runs the Worker (and, locally, D1, queues, KV and the rate limiter), ' +
       'per invocation, invoked one at a time; idle rate subtracted' +
-      `${r ? ` (${f(r.idleMsPerSecond, 3)} ms/s)` : ''}. Measured on this machine's local workerd, not Cloudflare's.`,
+      `${r ? ` (${f(r.idleMsPerSecond, 3)} ms/s)` : ''}. Measured on this machine's local workerd, not Cloudflare's.` +
+      `${r?.restarts ? ` The runtime process was replaced during ${r.restarts} invocation(s), left out.` : ''}`,
     '',
     table(
       'Entry point | What it does | n | p50 ms | p99 ms | Free plan limit | Verdict',

@@ -102,18 +102,34 @@ export function measureCpu(ports: Ports): () => CpuUsage {
  * CPU time (ms, from /proc/<pid>/schedstat, in ns) of the thread that runs the
  * Worker: the main thread of the stack's workerd runtime. It runs every
  * isolate of the local runtime: the Worker, and miniflare's D1 (SQLite),
- * queues, KV and rate limiter, and the log relay to wrangler.
+ * queues, KV and rate limiter, and the log relay to wrangler. If wrangler
+ * replaces the runtime process, it follows the new one (`pid()` changes).
  *
  * @example const cpu = workerThreadCpu(stack.ports); const before = cpu(); …; const ms = cpu() - before
  */
-export function workerThreadCpu(ports: Ports): () => number {
-  const [pid, ...others] = stackProcesses(ports)[RUNTIME] ?? [];
-  if (pid === undefined || others.length > 0)
-    throw new Error(
-      `expected one workerd runtime on port ${ports.worker}, found ${others.length + (pid ? 1 : 0)}`,
-    );
-  const file = `/proc/${pid}/task/${pid}/schedstat`;
-  return () => Number((readFileSync(file, 'utf8').split(' ')[0] as string).trim()) / 1e6;
+export function workerThreadCpu(ports: Ports) {
+  const find = () => {
+    const [pid, ...others] = stackProcesses(ports)[RUNTIME] ?? [];
+    if (pid === undefined || others.length > 0)
+      throw new Error(
+        `expected one workerd runtime on port ${ports.worker}, found ${others.length + (pid ? 1 : 0)}`,
+      );
+    return pid;
+  };
+  const read = (pid: number) =>
+    Number((readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0] as string).trim()) / 1e6;
+  let pid = find();
+  const cpu = () => {
+    try {
+      return read(pid);
+    } catch (error) {
+      const next = find();
+      if (next === pid) throw error;
+      pid = next;
+      return read(pid);
+    }
+  };
+  return Object.assign(cpu, { pid: () => pid });
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,7 +138,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Measures invocations one at a time on the Worker's thread (`workerThreadCpu`):
  * each from a quiet moment (under 0.05 ms of CPU in 100 ms) to the next one
  * after it, so that work done after the answer (`waitUntil`) counts, less the
- * thread's idle rate measured over 2 s at the start.
+ * thread's idle rate measured over 2 s at the start. An invocation during
+ * which the runtime process was replaced measures nothing (NaN; `restarts`).
  *
  * @example const meter = await invocationMeter(stack.ports); const ms = await meter.measure(() => call(…))
  */
@@ -132,7 +149,7 @@ export async function invocationMeter(ports: Ports) {
     for (let [last, since] = [cpu(), performance.now()]; performance.now() - since < 30_000; ) {
       await pause(100);
       const now = cpu();
-      if (now - last < 0.05) return now;
+      if (Math.abs(now - last) < 0.05) return now;
       last = now;
     }
     throw new Error('the Worker thread never went quiet in 30 s');
@@ -140,12 +157,19 @@ export async function invocationMeter(ports: Ports) {
   const [idleFrom, idleAt] = [await quiet(), performance.now()];
   await pause(2000);
   const idlePerMs = Math.max(0, (cpu() - idleFrom) / (performance.now() - idleAt));
-  /** CPU ms of one invocation (or a burst of them) between two quiet moments. */
-  const measure = async (run: () => Promise<unknown>): Promise<number> => {
-    const [before, startedAt] = [await quiet(), performance.now()];
-    await run();
-    const after = await quiet();
-    return after - before - idlePerMs * (performance.now() - startedAt);
+  const meter = {
+    idleMsPerSecond: idlePerMs * 1000,
+    restarts: 0,
+    quiet,
+    /** CPU ms of one invocation (or a burst of them) between two quiet moments. */
+    async measure(run: () => Promise<unknown>): Promise<number> {
+      const [before, startedAt, pid] = [await quiet(), performance.now(), cpu.pid()];
+      await run();
+      const after = await quiet();
+      if (cpu.pid() === pid) return after - before - idlePerMs * (performance.now() - startedAt);
+      meter.restarts++;
+      return Number.NaN;
+    },
   };
-  return { measure, quiet, idleMsPerSecond: idlePerMs * 1000 };
+  return meter;
 }

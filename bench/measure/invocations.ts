@@ -53,7 +53,7 @@ export async function measureInvocations(ctx: BenchContext) {
     const samples: Record<string, number[]> = {};
     const rows: CpuRow[] = [];
     const row = (entry: string, detail: string, all: number[], warmUps = WARM_UPS) => {
-      rows.push({ entry, detail, ...percentiles(all.slice(warmUps)) });
+      rows.push({ entry, detail, ...percentiles(all.slice(warmUps).filter(Number.isFinite)) });
       samples[entry] = all;
     };
     const prefix = `bench-cpu-${ctx.runId}`;
@@ -158,9 +158,10 @@ export async function measureInvocations(ctx: BenchContext) {
       );
       perRun.push((await sim.counters()).status - calls);
     }
+    const checked = [...new Set(perRun.slice(WARM_UPS))].join(' or ');
     row(
       'Cron run',
-      `a backlog of ${gateway.length} open transactions; ${perRun.slice(WARM_UPS).join('/')} checked inline per run`,
+      `a backlog of ${gateway.length} open transactions; ${checked} checked inline per run`,
       cron,
     );
 
@@ -226,6 +227,8 @@ export async function measureInvocations(ctx: BenchContext) {
       rows,
       samples,
       idleMsPerSecond: meter.idleMsPerSecond,
+      /** Times wrangler replaced the runtime process mid-invocation (those invocations are left out). */
+      restarts: meter.restarts,
       goals: [
         goal(
           `CPU per invocation, p99 of each entry point (Worker thread, local upper bound)`,

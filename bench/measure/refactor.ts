@@ -1,6 +1,6 @@
 /**
  * 11. Before and after the architecture refactor: the ingest and checkout
- * ratios (ingest.ts, checkout.ts, with fewer rounds) of the source tree at
+ * ratios (ingest.ts, checkout.ts, as they are) of the source tree at
  * commit `before` (extracted with `git archive` into a temporary directory,
  * run with its own scripts/stack.ts, src/, sim/ and migrations) and of this
  * tree, on the same machine, by the same bench code, interleaved
@@ -21,7 +21,7 @@ import { measureIngest } from './ingest.ts';
 const TOLERANCE = 0.05;
 
 export async function measureRefactor(ctx: BenchContext) {
-  const { before, pairs, rounds } = ctx.sizes.refactor;
+  const { before, pairs } = ctx.sizes.refactor;
   const commit = execFileSync('git', ['rev-parse', '--short', before], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -31,11 +31,6 @@ export async function measureRefactor(ctx: BenchContext) {
     execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
     const trees = { before: dir, after: ROOT };
-    const sizes = {
-      ...ctx.sizes,
-      ingest: { ...ctx.sizes.ingest, rounds },
-      checkout: { ...ctx.sizes.checkout, rounds },
-    };
     const ratios = {
       before: { ingest: [] as number[], checkout: [] as number[] },
       after: { ingest: [] as number[], checkout: [] as number[] },
@@ -44,7 +39,6 @@ export async function measureRefactor(ctx: BenchContext) {
       for (const tree of pair % 2 ? (['after', 'before'] as const) : (['before', 'after'] as const)) {
         const sub: BenchContext = {
           ...ctx,
-          sizes,
           log: (message) => ctx.log(`${tree}: ${message}`),
           stack: (name, options) => ctx.stack(`${tree}-${name}`, { ...options, root: trees[tree] }),
         };
@@ -64,7 +58,7 @@ export async function measureRefactor(ctx: BenchContext) {
       };
     });
     return {
-      ...{ commit, pairs, rounds, figures },
+      ...{ commit, pairs, rounds: ctx.sizes.ingest.rounds, figures },
       goals: figures.map((f) =>
         goal(
           `${f.what === 'ingest' ? 'Webhook ingest' : 'Checkout create'} ratio, ${commit} → this tree`,
