@@ -3,7 +3,7 @@
  * (src/http/routers.ts), routes inside use relative paths. Every error leaves
  * as problem+json; a Djomy fault that escapes a use case becomes its 502/503.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { DjomyError } from '../djomy/errors.ts';
 import { loadConfig } from '../env.ts';
 import { isD1Error, recordIncident } from '../lib/incidents.ts';

@@ -178,7 +178,12 @@ export async function deliveryStats(db: D1Database): Promise<DeliveryStats> {
          (SELECT last_error FROM outbox WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL
             ORDER BY last_attempt_at DESC LIMIT 1) AS last_error`,
     )
-    .first<{ pending: number; failed: number; last_delivered_at: number | null; last_error: string | null }>();
+    .first<{
+      pending: number;
+      failed: number;
+      last_delivered_at: number | null;
+      last_error: string | null;
+    }>();
   return {
     pending: row?.pending ?? 0,
     failed: row?.failed ?? 0,

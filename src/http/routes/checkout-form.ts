@@ -121,7 +121,7 @@ async function checkoutFormRoute(c: AppContext) {
 
 export const checkoutForm = browserRouter().post('/', checkoutFormRoute);
 
-export const checkoutFormSpecs: RouteSpec[] = [
+export const checkoutFormSpecs = (): RouteSpec[] => [
   {
     method: 'post',
     path: '/checkout',

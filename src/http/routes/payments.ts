@@ -236,7 +236,7 @@ export const payments = publicApiRouter()
   .post('/:id/otp', confirmOtpRoute)
   .get('/:id', paymentViewRoute);
 
-export const paymentSpecs: RouteSpec[] = [
+export const paymentSpecs = (): RouteSpec[] => [
   {
     method: 'post',
     path: '/api/payments',

@@ -43,7 +43,7 @@ async function returnRoute(c: AppContext) {
 
 export const returns = browserRouter().get('/:id', returnRoute);
 
-export const returnSpecs: RouteSpec[] = [
+export const returnSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/return/{id}',

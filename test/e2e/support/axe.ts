@@ -26,7 +26,7 @@ export async function scanPage(page: Page): Promise<Violation[]> {
   return page.evaluate(async () => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected above, untyped in the page.
     const axe = (globalThis as any).axe;
-    const results = await axe.run(document, {
+    const results = await axe.run((globalThis as { document?: unknown }).document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     });
     return results.violations.map(

@@ -4,7 +4,7 @@
  * whether Djomy has ever delivered a webhook here, and how deliveries of
  * merchant events are going.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { isDjomyError } from '../../../djomy/errors.ts';
 import { loadConfig } from '../../../env.ts';
 import { deliveryStats } from '../../../store/outbox.ts';
@@ -94,7 +94,7 @@ async function diagnosticsRoute(c: AppContext) {
 
 export const adminDiagnostics = new Hono<AppEnv>().get('/', diagnosticsRoute);
 
-export const adminDiagnosticSpecs: RouteSpec[] = [
+export const adminDiagnosticSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/diagnostics',

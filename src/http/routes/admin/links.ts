@@ -2,7 +2,7 @@
  * Admin: Djomy payment links (src/payments/links.ts), e.g. a static QR code
  * at a shop counter, and the QR code of a link's payment page.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
 import { COUNTRIES, normalizePhone } from '../../../djomy/phone.ts';
@@ -130,7 +130,7 @@ export const adminLinks = new Hono<AppEnv>()
 const Ref = z.object({ reference: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };
 
-export const adminLinkSpecs: RouteSpec[] = [
+export const adminLinkSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/links',

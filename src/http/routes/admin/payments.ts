@@ -4,7 +4,7 @@
  * with its history and transactions, verify now, and sending its merchant
  * event again.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { DjomyError } from '../../../djomy/errors.ts';
 import {
@@ -102,7 +102,7 @@ const writeErrors = {
   403: { description: 'The cashier may not; or a session write without its CSRF token' },
 };
 
-export const adminPaymentSpecs: RouteSpec[] = [
+export const adminPaymentSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/payments',

@@ -1,5 +1,5 @@
 /** Admin: the catalog. Deleting deactivates, so past payments keep naming the product. */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { deactivateProduct, listProducts, upsertProduct } from '../../../store/products.ts';
 import { readJson } from '../../body.ts';
@@ -56,7 +56,7 @@ export const adminProducts = new Hono<AppEnv>()
 const Sku = z.object({ sku: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };
 
-export const adminProductSpecs: RouteSpec[] = [
+export const adminProductSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/products',

@@ -3,7 +3,7 @@
  * pages: revenue per day and what needs a human, and the payments verified
  * since a cursor (src/payments/ledger.ts).
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { ledgerSummary, paymentsVerifiedSince } from '../../../payments/ledger.ts';
 import { fromQuery } from '../../../payments/model/payment-filter.ts';
@@ -40,7 +40,7 @@ const adminErrors = {
   429: { description: 'Too many admin requests from this IP' },
 };
 
-export const adminSummarySpecs: RouteSpec[] = [
+export const adminSummarySpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/summary',
