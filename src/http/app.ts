@@ -16,6 +16,7 @@ import { catalog } from './routes/catalog.ts';
 import { checkoutForm } from './routes/checkout-form.ts';
 import { health } from './routes/health.ts';
 import { payments } from './routes/payments.ts';
+import { payerPages } from './routes/payer-pages.ts';
 import { returns } from './routes/return.ts';
 import { session } from './routes/session.ts';
 import { webhooks } from './routes/webhooks.ts';
@@ -68,6 +69,7 @@ export function createApp(buildDeps: DepsFactory): Hono<AppEnv> {
     .route('/checkout', checkoutForm)
     .route('/webhooks/djomy', webhooks)
     .route('/healthz', health)
+    .route('/', payerPages)
     .notFound(notFound)
     .onError(onError);
 }
