@@ -228,7 +228,10 @@ export function loadConfig(env: Env): LoadedConfig {
   if (botToken || chatId) {
     const apiBase = parseOrigin(text(env.TELEGRAM_API_BASE) ?? 'https://api.telegram.org');
     if (!botToken || !/^\d{3,20}:[\w-]{20,100}$/.test(botToken))
-      problem('TELEGRAM_BOT_TOKEN', 'must be the token @BotFather gave (digits:letters) when TELEGRAM_CHAT_ID is set');
+      problem(
+        'TELEGRAM_BOT_TOKEN',
+        'must be the token @BotFather gave (digits:letters) when TELEGRAM_CHAT_ID is set',
+      );
     else if (!chatId || !/^(-?\d{1,20}|@\w{5,64})$/.test(chatId))
       problem('TELEGRAM_CHAT_ID', 'must be a chat id (digits, negative for a group) or @channelname');
     else if (!apiBase) problem('TELEGRAM_API_BASE', 'must be an https URL (http only for loopback hosts)');

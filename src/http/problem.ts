@@ -39,6 +39,8 @@ export const PROBLEM_TYPES = {
   'djomy-unavailable': 'Djomy did not answer properly after retries; retry with the same Idempotency-Key.',
   'djomy-configuration':
     "Djomy refused this Worker: wrong credentials, or its edge refused the Worker's IP or partner domain. See /api/admin/diagnostics.",
+  'alert-failed':
+    "Telegram refused the test alert; `detail` is Telegram's own answer (a wrong token, a chat that never wrote to the bot).",
   'bad-signature': 'A webhook without a valid X-Webhook-Signature; nothing was stored.',
   'not-stored': 'A webhook could not be stored or queued; the sender should retry.',
   'storage-unavailable':

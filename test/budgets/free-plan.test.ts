@@ -352,3 +352,57 @@ describe("the console's routes fit the Free plan, over a ledger of 10,000 paymen
     expectWithinBudget('product change (session)', write.cost);
   });
 });
+
+describe('merchant alerts fit the Free plan', () => {
+  it(`a notify batch of wrangler.toml's max_batch_size Telegram alerts`, async () => {
+    const alerts = {
+      TELEGRAM_BOT_TOKEN: TEST_CREDENTIALS.telegramBotToken,
+      TELEGRAM_CHAT_ID: '100200300',
+      TELEGRAM_API_BASE: 'http://djomy.localhost',
+    };
+    const alerting = bindingMeter(env, alerts);
+    const size = batchSize('djomy-notify');
+    // Paid payments whose alerts Telegram refused once (a 500): their rows wait for a delivery.
+    await sim.config({ telegramResponse: { status: 500, times: null } });
+    const outboxIds: string[] = [];
+    for (let i = 0; i < size; i++) {
+      const id = await create(gatewayOrder());
+      await sim.complete(await transactionOf(id), 'SUCCESS');
+      const ctx = createExecutionContext();
+      await alerting.measure(async (metered) => {
+        const response = await worker.fetch(
+          new Request(`${EDGE}/api/admin/payments/${id}/verify`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${TEST_CREDENTIALS.adminToken}`,
+              'cf-connecting-ip': '10.78.0.1',
+            },
+          }),
+          metered,
+          ctx,
+        );
+        await response.arrayBuffer();
+      }, ctx);
+      const row = await env.DB.prepare("SELECT id FROM outbox WHERE payment_id = ? AND channel = 'telegram'")
+        .bind(id)
+        .first<{ id: string }>();
+      outboxIds.push(row?.id as string);
+    }
+    await sim.config({ telegramResponse: { status: 200, times: null } });
+    await env.DB.prepare("UPDATE outbox SET next_attempt_at = NULL WHERE channel = 'telegram'").run();
+    const batch = createMessageBatch(
+      'djomy-notify',
+      outboxIds.map((outboxId, i) => ({
+        id: `alert-${i}`,
+        timestamp: new Date(),
+        attempts: 2,
+        body: { type: 'notify', outboxId },
+      })),
+    );
+    const ctx = createExecutionContext();
+    const cost = await alerting.measure((metered) => worker.queue(batch, metered, ctx), ctx);
+    expect(cost.fetches).toBe(size);
+    expect((await sim.telegramMessages()).filter((m) => m.answeredStatus === 200)).toHaveLength(size);
+    expectWithinBudget(`Telegram alert batch (${size})`, cost);
+  });
+});

@@ -9,8 +9,8 @@
  */
 import { renderSVG } from 'uqr';
 import { type AppContext, publicOrigin } from '../context.ts';
-import { findPayment } from '../payment-param.ts';
 import { errorPage, htmlPage } from '../pages.ts';
+import { findPayment } from '../payment-param.ts';
 import { browserRouter } from '../routers.ts';
 
 const PAGE_HEADERS = {
