@@ -35,7 +35,7 @@ function productCard(product) {
       { class: 'tile', style: { '--hue': String(hue) }, 'aria-hidden': 'true' },
       product.name.slice(0, 1),
     ),
-    h('h3', {}, product.name),
+    h('h2', {}, product.name),
     h(
       'p',
       { class: 'price', 'data-testid': `price-${product.sku}` },

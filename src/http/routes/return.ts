@@ -25,7 +25,11 @@ async function returnRoute(c: AppContext) {
   const found = await findPayment(c);
   if (!found) {
     if (c.req.header('accept')?.includes('text/html')) {
-      return htmlPage(c, errorPage('Paiement introuvable', 'Payment not found.'), 404);
+      return htmlPage(
+        c,
+        errorPage('Paiement introuvable', ['Ce paiement est introuvable.', 'Payment not found.']),
+        404,
+      );
     }
     throw problems.notFound('Payment');
   }
