@@ -104,7 +104,8 @@ export function pendingPage(payment: PublicPayment): Page {
       <p class="en" lang="en">Waiting for Djomy to confirm the payment. This page updates by itself.</p>
       <p>Ne payez pas une seconde fois. <span class="en" lang="en">Do not pay again.</span></p>
       <p data-testid="payment-status">${payment.status}</p>
-      <p><a href="/return/${payment.id}">Actualiser <span lang="en">(refresh)</span></a></p><script>${raw(POLL_SCRIPT)}</script>`,
+      <p><a href="/return/${payment.id}">Actualiser <span lang="en">(refresh)</span></a> ·
+        <a href="/pay/${payment.id}">Page du paiement <span lang="en">(payment page)</span></a></p><script>${raw(POLL_SCRIPT)}</script>`,
     { paymentId: payment.id },
   );
 }
@@ -119,7 +120,11 @@ export function resultPage(payment: PublicPayment): Page {
   return layout(
     title,
     html`<h1>${title}</h1><p>${amount(payment)}${payment.reference ? html` — ${payment.reference}` : ''}</p>
-      <p class="en" lang="en">${english}</p><p data-testid="payment-status">${payment.status}</p>`,
+      <p class="en" lang="en">${english}</p><p data-testid="payment-status">${payment.status}</p>${
+        payment.paid
+          ? html`<p><a href="/r/${payment.id}">Voir le reçu <span lang="en">(receipt)</span></a></p>`
+          : ''
+      }`,
   );
 }
 

@@ -57,6 +57,8 @@ describe('pages the Worker renders', () => {
     // No reload on a timer (WCAG 2.2.1): the script polls, the link reloads without it.
     expect(html).not.toContain('http-equiv="refresh"');
     expect(html).toContain(`<a href="/return/${id}">`);
+    // The payer's own page of the payment, to come back to if this one is lost.
+    expect(html).toContain(`<a href="/pay/${id}">`);
     await expectInlineCodeHashed(page);
   });
 
@@ -71,6 +73,8 @@ describe('pages the Worker renders', () => {
     expectSecurityHeaders(page, 'no-referrer');
     const html = await page.clone().text();
     expect(html).toContain(`<h1>${title}</h1>`);
+    // Only a paid payment links to a receipt.
+    expect(html.includes(`<a href="/r/${id}">`)).toBe(status === 'SUCCESS');
     expectFrenchThenEnglish(html);
     await expectInlineCodeHashed(page);
   });

@@ -26,7 +26,7 @@ const PAGE_HEADERS = {
 function staticPage(file: string) {
   return async (c: AppContext) => {
     if (!(await findPayment(c)))
-      return htmlPage(c, errorPage('Paiement introuvable', 'Payment not found. Vérifiez le lien.'), 404);
+      return htmlPage(c, errorPage('Paiement introuvable', ['Vérifiez le lien.', 'Payment not found.']), 404);
     const asset = await c.env.ASSETS.fetch(new URL(`/payer/${file}`, c.req.url));
     const headers = new Headers(asset.headers);
     for (const [name, value] of Object.entries(PAGE_HEADERS)) headers.set(name, value);
@@ -38,7 +38,8 @@ function staticPage(file: string) {
 /** The QR code of the live check, printed on the receipt: scanned at the counter, it shows Djomy's verdict now. */
 async function receiptQrRoute(c: AppContext) {
   const payment = await findPayment(c);
-  if (!payment) return htmlPage(c, errorPage('Paiement introuvable', 'Payment not found.'), 404);
+  if (!payment)
+    return htmlPage(c, errorPage('Paiement introuvable', ['Vérifiez le lien.', 'Payment not found.']), 404);
   return c.body(renderSVG(`${publicOrigin(c)}/v/${payment.id}`, { border: 2 }), 200, {
     'Content-Type': 'image/svg+xml',
     'Cache-Control': 'public, max-age=86400',
