@@ -282,7 +282,7 @@ function ledgerTable(ledger) {
   const rows = Object.entries(ledger).sort((a, b) => b[1] - a[1]);
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('health.ledger') },
     h(
       'table',
       { 'data-testid': 'health-ledger' },

@@ -138,14 +138,16 @@ function facts(pairs, testid) {
 }
 
 /**
+ * A table that scrolls sideways on a phone; focusable, so that the keyboard can scroll it too.
+ * @param {string} name what the table holds (its heading)
  * @param {string[]} headers
  * @param {import('../lib/dom.js').Child[][]} body
  * @param {string} testid
  */
-function table(headers, body, testid) {
+function table(name, headers, body, testid) {
   return h(
     'div',
-    { class: 'table-wrap', 'data-testid': testid },
+    { class: 'table-wrap', 'data-testid': testid, tabindex: '0', role: 'region', 'aria-label': name },
     h(
       'table',
       {},
@@ -234,6 +236,7 @@ export async function mount(ctx) {
         ? [
             h('h2', {}, t('payment.items')),
             table(
+              t('payment.items'),
               [t('payment.sku'), t('payment.quantity'), t('payment.unit')],
               p.items.map((/** @type {{ sku: string, quantity: number, unitAmount: number }} */ item) => [
                 item.sku,
@@ -272,6 +275,7 @@ export async function mount(ctx) {
       h('h2', {}, t('payment.transactions')),
       detail.transactions.length
         ? table(
+            t('payment.transactions'),
             [
               t('payment.transactionId'),
               t('payment.status'),
@@ -301,6 +305,7 @@ export async function mount(ctx) {
       h('h2', {}, t('payment.notifications')),
       detail.notifications.length
         ? table(
+            t('payment.notifications'),
             [t('payment.notifications'), t('payment.state'), t('payment.attempts'), t('payment.lastError')],
             detail.notifications.map(
               (
@@ -313,7 +318,7 @@ export async function mount(ctx) {
     );
     body.removeAttribute('aria-busy');
     const heading = ctx.main.querySelector('h1');
-    if (heading) heading.textContent = `${t('payment.title')} ${money(p.amount, p.currency)}`;
+    if (heading && p.reference) heading.textContent = `${t('payment.title')} ${p.reference}`;
   };
 
   verify.addEventListener('click', async () => {

@@ -73,6 +73,16 @@ const KEYS = /** @type {const} */ (['status', 'method', 'flow', 'from', 'to', 'f
 const PAGE = 50;
 
 /**
+ * The page size: 50, or a smaller `limit` from the address (`#/payments?limit=5`, for a slow
+ * connection, or to try "Plus" with few payments).
+ * @param {string | null} value
+ */
+function pageSize(value) {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= PAGE ? n : PAGE;
+}
+
+/**
  * @typedef {{ id: string, status: string, paid: boolean, flow: string, amount: number, currency: string,
  *   paymentMethod: string | null, reference: string | null, payer: string | null, flag: string | null,
  *   createdAt: string, paidAt: string | null }} PaymentLine
@@ -109,6 +119,7 @@ export async function mount(ctx) {
     const value = ctx.query.get(key);
     if (value) filter[key] = value;
   }
+  const limit = pageSize(ctx.query.get('limit'));
   const all = t('payments.all');
   const status = select(
     'status',
@@ -170,6 +181,7 @@ export async function mount(ctx) {
       to: to.value,
       flagged: flagged.checked ? 'true' : '',
       q: q.value.trim(),
+      limit: limit === PAGE ? '' : String(limit),
     };
     const hash = `#/payments${query(next)}`;
     if (location.hash === hash) load(true);
@@ -237,7 +249,7 @@ export async function mount(ctx) {
     more.disabled = true;
     try {
       const page = await api(
-        `/api/admin/payments${query({ ...filter, limit: PAGE, cursor: fresh ? null : cursor })}`,
+        `/api/admin/payments${query({ ...filter, limit, cursor: fresh ? null : cursor })}`,
         { signal: ctx.signal },
       );
       problems.clear();
