@@ -11,7 +11,7 @@
  */
 import { api } from '../lib/api.js';
 import { h, put } from '../lib/dom.js';
-import { money, when } from '../lib/format.js';
+import { integer, when } from '../lib/format.js';
 import { addStrings, label, lang, t } from '../lib/i18n.js';
 import { isAbort, poll, problemText } from '../lib/ui.js';
 import { paymentAnnouncement } from '../lib/words.js';
@@ -160,11 +160,21 @@ export async function mount(ctx) {
           'data-payment-id': payment.paymentId,
           'data-amount': payment.amount,
         },
-        h('p', { class: 'feed-amount' }, money(payment.amount, payment.currency)),
+        h(
+          'p',
+          { class: 'feed-amount' },
+          h('span', { class: 'feed-number' }, integer(payment.amount)),
+          ' ',
+          h('span', { class: 'feed-currency' }, payment.currency),
+        ),
         h(
           'p',
           { class: 'feed-meta' },
-          [when(payment.at, lang, 'time'), label('method', payment.paymentMethod), payment.reference]
+          [
+            when(payment.at, lang, 'time'),
+            payment.paymentMethod ? label('method', payment.paymentMethod) : null,
+            payment.reference,
+          ]
             .filter(Boolean)
             .join(' · '),
         ),
