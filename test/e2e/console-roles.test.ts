@@ -42,7 +42,7 @@ afterAll(() => browser?.close());
 function fromPage(page: Page, method: string, path: string, body?: unknown) {
   return page.evaluate(
     async ({ method, path, body }) => {
-      const session = await (await fetch('/api/session')).json();
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
       const response = await fetch(path, {
         method,
         headers: { 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' },

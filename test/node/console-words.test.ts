@@ -4,12 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dayBefore, money, totalsSince } from '../../public/admin/lib/format.js';
-import {
-  amountInWords,
-  frenchWords,
-  MAX_SPOKEN,
-  paymentAnnouncement,
-} from '../../public/admin/lib/words.js';
+import { amountInWords, frenchWords, MAX_SPOKEN, paymentAnnouncement } from '../../public/admin/lib/words.js';
 
 describe('frenchWords', () => {
   it.each([
@@ -82,7 +77,10 @@ describe('frenchWords', () => {
     [201_000_000, 'deux cent un millions'],
     [1_000_000_000, 'un milliard'],
     [3_000_000_000, 'trois milliards'],
-    [1_234_567_890, 'un milliard deux cent trente-quatre millions cinq cent soixante-sept mille huit cent quatre-vingt-dix'],
+    [
+      1_234_567_890,
+      'un milliard deux cent trente-quatre millions cinq cent soixante-sept mille huit cent quatre-vingt-dix',
+    ],
     [80_000_000_000, 'quatre-vingts milliards'],
     [1_000_000_000_000, 'un billion'],
   ])('%i → %s', (n, words) => {

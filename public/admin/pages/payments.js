@@ -20,6 +20,7 @@ addStrings({
     'payments.from': 'Du',
     'payments.to': 'Au',
     'payments.flagged': 'À vérifier seulement',
+    'payments.stuck': 'Restés ouverts après expiration',
     'payments.q': 'Rechercher',
     'payments.qHint': 'N° de paiement, référence ou derniers chiffres du téléphone',
     'payments.search': 'Rechercher',
@@ -41,6 +42,7 @@ addStrings({
     'payments.from': 'From',
     'payments.to': 'To',
     'payments.flagged': 'To check only',
+    'payments.stuck': 'Still open after expiry',
     'payments.q': 'Search',
     'payments.qHint': 'Payment id, reference or last digits of the phone',
     'payments.search': 'Search',
@@ -69,7 +71,7 @@ const STATUSES = [
 const METHODS = ['OM', 'MOMO', 'KULU', 'PAYCARD', 'SOUTRA_MONEY', 'YMO', 'CARD'];
 const FLOWS = ['gateway', 'direct', 'link', 'external'];
 /** The filters the API takes, in the order of the address. */
-const KEYS = /** @type {const} */ (['status', 'method', 'flow', 'from', 'to', 'flagged', 'q']);
+const KEYS = /** @type {const} */ (['status', 'method', 'flow', 'from', 'to', 'flagged', 'stuck', 'q']);
 const PAGE = 50;
 
 /**
@@ -144,6 +146,12 @@ export async function mount(ctx) {
     id: 'f-flagged',
     checked: filter.flagged === 'true',
   });
+  const stuck = h('input', {
+    type: 'checkbox',
+    name: 'stuck',
+    id: 'f-stuck',
+    checked: filter.stuck === 'true',
+  });
   const q = h('input', {
     type: 'search',
     name: 'q',
@@ -180,6 +188,7 @@ export async function mount(ctx) {
       from: from.value,
       to: to.value,
       flagged: flagged.checked ? 'true' : '',
+      stuck: stuck.checked ? 'true' : '',
       q: q.value.trim(),
       limit: limit === PAGE ? '' : String(limit),
     };
@@ -187,7 +196,8 @@ export async function mount(ctx) {
     if (location.hash === hash) load(true);
     else ctx.go(hash);
   };
-  for (const control of [status, method, flow, from, to, flagged]) control.addEventListener('change', apply);
+  for (const control of [status, method, flow, from, to, flagged, stuck])
+    control.addEventListener('change', apply);
 
   const form = h(
     'form',
@@ -222,6 +232,7 @@ export async function mount(ctx) {
     field('f-from', t('payments.from'), from),
     field('f-to', t('payments.to'), to),
     h('label', { class: 'check', for: 'f-flagged' }, flagged, t('payments.flagged')),
+    h('label', { class: 'check', for: 'f-stuck' }, stuck, t('payments.stuck')),
     h(
       'div',
       { class: 'actions' },

@@ -64,7 +64,7 @@ addStrings({
 const ATTENTION = [
   ['flagged', '#/payments?flagged=true'],
   ['duplicateCharges', '#/payments?flagged=true'],
-  ['stuckOpen', '#/payments?status=PENDING'],
+  ['stuckOpen', '#/payments?stuck=true'],
   ['deadLetters', '#/health'],
 ];
 
