@@ -231,11 +231,11 @@ export async function mount(ctx) {
     field('f-flow', t('payments.flow'), flow),
     field('f-from', t('payments.from'), from),
     field('f-to', t('payments.to'), to),
-    h('label', { class: 'check', for: 'f-flagged' }, flagged, t('payments.flagged')),
-    h('label', { class: 'check', for: 'f-stuck' }, stuck, t('payments.stuck')),
     h(
       'div',
-      { class: 'actions' },
+      { class: 'filter-row' },
+      h('label', { class: 'check', for: 'f-flagged' }, flagged, t('payments.flagged')),
+      h('label', { class: 'check', for: 'f-stuck' }, stuck, t('payments.stuck')),
       h('a', { class: 'button', href: '#/payments', 'data-testid': 'payments-reset' }, t('payments.reset')),
     ),
   );
