@@ -63,6 +63,22 @@ describe('the Payments list', () => {
       acceptDownloads: true,
     });
     await signIn(page, stack.adminToken, 'Marchand');
+
+    // Today's needs-attention counts lead to the payments they count.
+    for (const [key, filter, box] of [
+      ['flagged', 'flagged=true', 'À vérifier seulement'],
+      ['stuckOpen', 'stuck=true', 'Restés ouverts après expiration'],
+    ] as const) {
+      await visit(page, '#/today', READY.today);
+      const link = page.getByTestId(`attention-${key}`);
+      const count = Number((await link.locator('.count').textContent())?.replace(/\D/g, ''));
+      await link.click();
+      await page.locator(READY.payments).waitFor();
+      expect(new URL(page.url()).hash).toBe(`#/payments?${filter}`);
+      expect(await page.getByLabel(box, { exact: true }).isChecked()).toBe(true);
+      if (count < 50) expect(await listed(page, count)).toHaveLength(count);
+    }
+
     await visit(page, '#/payments', READY.payments);
 
     // Search by the reference: the three of this test.
