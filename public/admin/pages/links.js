@@ -38,6 +38,11 @@ addStrings({
     'links.open': 'Ouvrir la page de paiement',
     'links.created_at': 'Créé le {date}',
     'links.allMethods': 'Tous les moyens',
+    'links.kind.UNIQUE': 'un seul paiement',
+    'links.kind.MULTIPLE': 'plusieurs paiements',
+    'links.status.ACTIVE': 'actif',
+    'links.status.PAID': 'payé',
+    'links.status.EXPIRED': 'expiré',
   },
   en: {
     'links.title': 'Payment links',
@@ -67,8 +72,24 @@ addStrings({
     'links.open': 'Open the payment page',
     'links.created_at': 'Created {date}',
     'links.allMethods': 'Every method',
+    'links.kind.UNIQUE': 'single payment',
+    'links.kind.MULTIPLE': 'many payments',
+    'links.status.ACTIVE': 'active',
+    'links.status.PAID': 'paid',
+    'links.status.EXPIRED': 'expired',
   },
 });
+
+/** Djomy takes the country's currency (CURRENCY_BY_COUNTRY of src/djomy/currency.ts). */
+const CURRENCY = /** @type {Record<string, string>} */ ({ GN: 'GNF', SL: 'SLE', LR: 'USD' });
+
+/**
+ * The currency of a link's amounts.
+ * @param {{ countryCode: string }} link
+ */
+export function linkCurrency(link) {
+  return CURRENCY[link.countryCode] ?? 'GNF';
+}
 
 /** The wallets Djomy's hosted page can be limited to (GATEWAY_METHODS of src/djomy/schemas.ts). */
 export const LINK_METHODS = ['OM', 'MOMO', 'SOUTRA_MONEY', 'PAYCARD', 'CARD'];
@@ -86,9 +107,21 @@ function card(link) {
     'li',
     { class: 'card', 'data-testid': 'link-card', 'data-reference': link.reference },
     h('p', { class: 'title' }, link.linkName ?? link.reference),
-    h('p', { class: 'amount' }, link.amount === null ? t('common.freeAmount') : money(link.amount)),
-    h('p', { class: 'muted' }, `${link.reference} · ${link.usageType} · ${link.status}`),
-    h('p', {}, t('links.uses', { count: integer(link.uses), amount: money(link.paidAmount) })),
+    h(
+      'p',
+      { class: 'amount' },
+      link.amount === null ? t('common.freeAmount') : money(link.amount, linkCurrency(link)),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      `${link.reference} · ${label('links.kind', link.usageType)} · ${label('links.status', link.status)}`,
+    ),
+    h(
+      'p',
+      {},
+      t('links.uses', { count: integer(link.uses), amount: money(link.paidAmount, linkCurrency(link)) }),
+    ),
     h(
       'p',
       { class: 'muted' },

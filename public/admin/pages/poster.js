@@ -11,7 +11,7 @@ import { h, put } from '../lib/dom.js';
 import { money } from '../lib/format.js';
 import { addStrings, t } from '../lib/i18n.js';
 import { isAbort, loading, messageBox, pageHeader } from '../lib/ui.js';
-import { LINK_METHODS } from './links.js';
+import { LINK_METHODS, linkCurrency } from './links.js';
 
 addStrings({
   fr: {
@@ -50,7 +50,7 @@ function poster(link) {
     h(
       'p',
       { class: 'poster-amount', 'data-testid': 'poster-amount' },
-      link.amount === null ? 'Montant libre' : money(link.amount),
+      link.amount === null ? 'Montant libre' : money(link.amount, linkCurrency(link)),
     ),
     h('img', {
       class: 'qr',
