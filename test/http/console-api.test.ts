@@ -329,6 +329,7 @@ describe('filters', () => {
     'flow=cash',
     'method=BITCOIN',
     'flagged=maybe',
+    'stuck=1',
     'q=',
     'q=%20%20',
     `q=${'x'.repeat(49)}`,
@@ -452,6 +453,20 @@ describe('summary', () => {
     expect(
       (await json(admin('/api/admin/payments?flagged=true'))).payments.map((p: { id: string }) => p.id),
     ).toContain(id);
+    // The console links each count to the payments it counts: `stuck=true` lists exactly those.
+    const stuck = (await json(admin('/api/admin/payments?stuck=true&limit=100'))).payments.map(
+      (p: { id: string }) => p.id,
+    );
+    expect(stuck).toContain(open);
+    expect(stuck).not.toContain(id);
+    expect(stuck).toHaveLength(after.stuckOpen);
+    expect(
+      (await json(admin('/api/admin/payments?stuck=false&limit=100'))).payments.map(
+        (p: { id: string }) => p.id,
+      ),
+    ).not.toContain(open);
+    const csv = parseCsv((await (await admin('/api/admin/payments.csv?stuck=true')).text()).slice(1));
+    expect(csv.slice(1).map((row) => row[0])).toEqual(stuck);
   });
 
   it.each(['days=0', 'days=91', 'days=abc', 'days=1.5', 'from=2026-01-01'])('refuses %s', async (query) => {

@@ -42,6 +42,8 @@ export const PaymentFilter = z.strictObject({
   to: z.optional(Day),
   /** `true`: only payments that need a human (a flag on the payment or on one of its transactions). */
   flagged: z.optional(z.boolean()),
+  /** `true`: payments still open after their expiry (what the summary counts as `stuckOpen`). */
+  stuck: z.optional(z.boolean()),
   /** A payment id, part of the merchant's reference, or the last digits of the payer's phone. */
   q: z.optional(
     z.string().check(
