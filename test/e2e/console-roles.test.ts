@@ -133,6 +133,9 @@ describe('the cashier', () => {
       );
       await screenshot(page, 'console-cashier-counter-phone');
       await visit(page, '#/health', READY.health);
+      // Alerts are set (the simulator stands in for Telegram), and only the merchant may send a test.
+      expect(await page.getByTestId('check-alerts').getAttribute('data-verdict')).toBe('pass');
+      expect(await page.getByTestId('alerts-test').count()).toBe(0);
 
       // The API itself: every write but verify refused to the cashier's session, CSRF token and all.
       const refused = await Promise.all([
@@ -164,6 +167,18 @@ describe('signing out', () => {
       const { page, context, errors } = await openConsole(browser, 'signout');
       await signIn(page, stack.adminToken, 'Marchand');
       await visit(page, '#/today', READY.today);
+
+      // Before leaving: the merchant sends a test alert from Health; the simulator's Telegram receives it.
+      await visit(page, '#/health', READY.health);
+      await page.getByTestId('alerts-test').click();
+      await page.getByText('Alerte test envoyée').waitFor();
+      const { messages } = (await (await fetch(`${stack.simUrl}/__sim/telegram/messages`)).json()) as {
+        messages: { text: string; answeredStatus: number }[];
+      };
+      expect(messages.at(-1)).toMatchObject({
+        answeredStatus: 200,
+        text: expect.stringMatching(/^Test djomy-edge/),
+      });
 
       const [cookie] = await context.cookies();
       expect(cookie).toMatchObject({ name: 'djomy_session', httpOnly: true, sameSite: 'Strict', path: '/' });

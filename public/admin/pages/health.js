@@ -50,6 +50,12 @@ addStrings({
     'health.merchantNever': 'Vers {url} : aucune livraison pour l’instant.',
     'health.merchantPending': '{count} en attente de livraison.',
     'health.merchantFailed': '{count} abandonnée(s) après tous les essais. Dernière erreur : {error}',
+    'health.alerts': 'Alertes Telegram',
+    'health.alertsOn': 'Un message arrive sur votre téléphone pour chaque paiement reçu ou à vérifier.',
+    'health.alertsOff':
+      'Facultatif : réglez TELEGRAM_BOT_TOKEN et TELEGRAM_CHAT_ID pour recevoir chaque paiement sur votre téléphone (voir le README).',
+    'health.alertsTest': 'Envoyer une alerte test',
+    'health.alertsSent': 'Alerte test envoyée : regardez Telegram.',
     'health.ledger': 'Paiements par statut',
     'health.status': 'Statut',
     'health.deadLetters': 'Tâches abandonnées',
@@ -93,6 +99,12 @@ addStrings({
     'health.merchantNever': 'To {url}: nothing delivered yet.',
     'health.merchantPending': '{count} waiting to be delivered.',
     'health.merchantFailed': '{count} given up after every attempt. Last error: {error}',
+    'health.alerts': 'Telegram alerts',
+    'health.alertsOn': 'A message reaches your phone for each payment received or to check.',
+    'health.alertsOff':
+      'Optional: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID to get each payment on your phone (see the README).',
+    'health.alertsTest': 'Send a test alert',
+    'health.alertsSent': 'Test alert sent: look at Telegram.',
     'health.ledger': 'Payments per status',
     'health.status': 'Status',
     'health.deadLetters': 'Abandoned jobs',
@@ -110,7 +122,8 @@ addStrings({
  *   httpStatus: number | null, latencyMs: number | null, remedies: string[] },
  *   webhooks: { url: string, received: number, lastReceivedAt: string | null, hint: string | null },
  *   merchantEvents: { url: string | null, pending: number, failed: number, lastDeliveredAt: string | null,
- *   lastError: string | null }, config: SettingProblem[], ledger: Record<string, number> }} Diagnostics
+ *   lastError: string | null }, alerts?: { telegram: boolean }, config: SettingProblem[],
+ *   ledger: Record<string, number> }} Diagnostics
  */
 
 const MARKS = { pass: '✓', fail: '✗', warn: '!' };
@@ -178,6 +191,33 @@ function healthItems(health) {
         : null,
     ),
   ];
+}
+
+/**
+ * Telegram alerts: set or not, and a button (the merchant's) that sends a test alert now.
+ * @param {Diagnostics} d
+ * @param {import('../lib/ui.js').PageContext} ctx
+ * @param {ReturnType<typeof messageBox>} message
+ */
+function alertsItem(d, ctx, message) {
+  const on = d.alerts?.telegram ?? false;
+  const test = async () => {
+    try {
+      await api('/api/admin/diagnostics/telegram', { method: 'POST', signal: ctx.signal });
+      message.show('ok', t('health.alertsSent'));
+    } catch (error) {
+      if (!isAbort(error)) message.show('error', problemText(error));
+    }
+  };
+  return item(
+    on ? 'pass' : 'warn',
+    t('health.alerts'),
+    'check-alerts',
+    h('p', {}, t(on ? 'health.alertsOn' : 'health.alertsOff')),
+    on && ctx.role === 'admin'
+      ? h('button', { type: 'button', 'data-testid': 'alerts-test', onclick: test }, t('health.alertsTest'))
+      : null,
+  );
 }
 
 /** @param {Diagnostics} d */
@@ -377,7 +417,7 @@ export async function mount(ctx) {
       checklist,
       health.status === 'fulfilled' ? healthItems(health.value) : h('li', {}, unavailable(health)),
       diagnostics.status === 'fulfilled'
-        ? diagnosticItems(diagnostics.value)
+        ? [...diagnosticItems(diagnostics.value), alertsItem(diagnostics.value, ctx, message)]
         : h('li', {}, unavailable(diagnostics)),
     );
     checklist.removeAttribute('aria-busy');
