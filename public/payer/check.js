@@ -28,7 +28,7 @@ function verdict() {
       h(
         'p',
         {},
-        [receipt.merchantName, methodName(receipt.paymentMethod), receipt.reference]
+        [receipt.merchantName, receipt.paymentMethod && methodName(receipt.paymentMethod), receipt.reference]
           .filter(Boolean)
           .join(' · '),
       ),

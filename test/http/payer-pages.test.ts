@@ -7,15 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sim } from '../support/sim.ts';
-import {
-  call,
-  directOrder,
-  EDGE,
-  freshStart,
-  gatewayOrder,
-  json,
-  transactionOf,
-} from '../support/worker.ts';
+import { call, directOrder, EDGE, freshStart, gatewayOrder, json, transactionOf } from '../support/worker.ts';
 
 const UNKNOWN = 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 
@@ -101,7 +93,12 @@ describe('the API the pages read', () => {
     expect(gateway.next.url).toContain('/portal/');
 
     const paid = await json(call(`/api/payments/${paidId}`));
-    expect(paid).toMatchObject({ status: 'SUCCESS', paid: true, next: null, payUrl: `${EDGE}/pay/${paidId}` });
+    expect(paid).toMatchObject({
+      status: 'SUCCESS',
+      paid: true,
+      next: null,
+      payUrl: `${EDGE}/pay/${paidId}`,
+    });
   });
 
   it('the receipt of a paid payment: every field, the phone masked', async () => {
