@@ -4,7 +4,47 @@
  * time of payment in large type beside the time of this check: a genuine but
  * old receipt shown again is told by its date, a doctored one by "NON PAYÉ".
  */
-import { api, dateTime, h, methodName, money, paymentIdFromPath, setupLanguage, t } from './i18n.js';
+import {
+  addStrings,
+  api,
+  dateTime,
+  h,
+  methodName,
+  money,
+  paymentIdFromPath,
+  setupLanguage,
+  t,
+} from './i18n.js';
+
+/** The strings of this page (the shared ones are in i18n.js). */
+addStrings({
+  fr: {
+    'v.title': 'Vérification du paiement',
+    'v.ok': 'Vérifié par Djomy ✓',
+    'v.paidAt': 'Payé le',
+    'v.checkedAt': 'vérifié à {time}',
+    'v.no': 'NON PAYÉ',
+    'v.noText': 'Djomy ne confirme aucun paiement pour ce reçu. N’acceptez pas ce reçu.',
+    'v.refunded': 'Ce paiement a été remboursé.',
+    'v.error': 'Vérification impossible',
+    'v.errorText': 'Pas de réponse : ne considérez pas ce paiement comme vérifié.',
+    'v.refresh': 'Actualiser',
+    'v.checking': 'Vérification…',
+  },
+  en: {
+    'v.title': 'Payment check',
+    'v.ok': 'Verified by Djomy ✓',
+    'v.paidAt': 'Paid on',
+    'v.checkedAt': 'checked at {time}',
+    'v.no': 'NOT PAID',
+    'v.noText': 'Djomy confirms no payment for this receipt. Do not accept it.',
+    'v.refunded': 'This payment was refunded.',
+    'v.error': 'Cannot check',
+    'v.errorText': 'No answer: do not treat this payment as verified.',
+    'v.refresh': 'Refresh',
+    'v.checking': 'Checking…',
+  },
+});
 
 const id = paymentIdFromPath();
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);

@@ -1,9 +1,11 @@
 /**
  * The payer's pages in two languages, French first (the payers are in
  * Guinea); only the choice of language is remembered (localStorage). Static
- * text carries `data-i18n="key"`; scripts call `t()`. Amounts and dates are
+ * text carries `data-i18n="key"`; scripts call `t()`. Each page adds its own
+ * strings (`addStrings`), so it loads only what it shows. Amounts and dates are
  * formatted for Guinea (`fr-GN`, `Africa/Conakry`) whatever the device's zone,
- * so a receipt reads the same on every phone.
+ * so a receipt reads the same on every phone. Also the pages' small shared
+ * helpers: the payment id of the URL, a text-only element builder, API calls.
  */
 
 const STRINGS = {
@@ -11,142 +13,17 @@ const STRINGS = {
     lang: 'English',
     langLabel: 'Switch to English',
     by: 'Paiement sécurisé par Djomy',
-    amount: 'Montant',
     loading: 'Chargement…',
     notFound: 'Paiement introuvable',
     unreachable: 'Connexion impossible. Nouvel essai dans quelques secondes…',
-    'pay.title': 'Votre paiement',
-    'pay.to': 'Paiement à {merchant}',
-    'pay.status': 'État : {status}',
-    'status.open': 'En attente de confirmation',
-    'status.paid': 'Payé',
-    'status.closed': 'Non abouti',
-    'pay.otpTitle': 'Code de confirmation',
-    'pay.otpText': 'Entrez le code reçu par SMS de {method}.',
-    'pay.otpLabel': 'Code à 4–6 chiffres',
-    'pay.otpSubmit': 'Confirmer le paiement',
-    'pay.otpSending': 'Envoi du code…',
-    'pay.otpRefused': 'Code refusé. Vérifiez le SMS et retapez le code.',
-    'pay.otpInvalid': 'Le code comporte 4 à 6 chiffres.',
-    'pay.otpExhausted':
-      'Trop de codes ont été essayés pour ce paiement : il ne peut plus être confirmé par code. Recommencez un nouveau paiement depuis la boutique.',
-    'pay.otpLost':
-      'La réponse de Djomy n’est pas arrivée. Ne payez pas une seconde fois : cette page se met à jour d’elle-même.',
-    'pay.portal': 'Le paiement est ouvert sur la page Djomy.',
-    'pay.portalGo': 'Continuer le paiement',
-    'pay.openText': 'Terminez le paiement dans {method}.',
-    'pay.open': 'Ouvrir {method}',
-    'pay.approve': 'Approuvez le paiement sur votre téléphone ({method}).',
-    'pay.wait':
-      'Vérification auprès de Djomy… Ne payez pas une seconde fois : cette page se met à jour d’elle-même.',
-    'pay.paid': 'Paiement reçu',
-    'pay.paidText': 'Djomy a confirmé votre paiement.',
-    'pay.receipt': 'Voir le reçu',
-    'pay.failed': 'Paiement non abouti',
-    'pay.noMoney': 'Aucun argent n’a été prélevé.',
-    'pay.timeout':
-      'Le délai de paiement est dépassé. Si l’argent arrive malgré tout, la boutique en sera informée.',
-    'pay.review': 'Paiement en vérification',
-    'pay.reviewText': 'Djomy a signalé ce paiement ; la boutique le vérifie avant de valider la commande.',
-    'pay.refunded': 'Paiement remboursé',
-    'pay.refundedText': 'Ce paiement a été remboursé.',
-    'r.title': 'Reçu de paiement',
-    'r.paid': 'Payé',
-    'r.method': 'Moyen de paiement',
-    'r.reference': 'Référence',
-    'r.date': 'Date du paiement',
-    'r.payer': 'Payeur',
-    'r.tx': 'Transaction Djomy',
-    'r.share': 'Partager',
-    'r.print': 'Imprimer',
-    'r.copied': 'Lien copié',
-    'r.copyHere': 'Copiez ce lien :',
-    'r.qr': 'Code QR de vérification du paiement',
-    'r.qrCaption': 'Scannez pour vérifier ce paiement auprès de la boutique',
-    'r.unpaid': 'Paiement non reçu (pour l’instant)',
-    'r.unpaidText': 'Djomy n’a pas confirmé ce paiement : ce n’est pas un reçu.',
-    'r.follow': 'Suivre le paiement',
-    'r.retry': 'Vérifier à nouveau',
-    'v.title': 'Vérification du paiement',
-    'v.ok': 'Vérifié par Djomy ✓',
-    'v.paidAt': 'Payé le',
-    'v.checkedAt': 'vérifié à {time}',
-    'v.no': 'NON PAYÉ',
-    'v.noText': 'Djomy ne confirme aucun paiement pour ce reçu. N’acceptez pas ce reçu.',
-    'v.refunded': 'Ce paiement a été remboursé.',
-    'v.error': 'Vérification impossible',
-    'v.errorText': 'Pas de réponse : ne considérez pas ce paiement comme vérifié.',
-    'v.refresh': 'Actualiser',
-    'v.checking': 'Vérification…',
   },
   en: {
     lang: 'Français',
     langLabel: 'Passer en français',
     by: 'Payment secured by Djomy',
-    amount: 'Amount',
     loading: 'Loading…',
     notFound: 'Payment not found',
     unreachable: 'Cannot connect. Trying again in a few seconds…',
-    'pay.title': 'Your payment',
-    'pay.to': 'Payment to {merchant}',
-    'pay.status': 'Status: {status}',
-    'status.open': 'Waiting for confirmation',
-    'status.paid': 'Paid',
-    'status.closed': 'Not completed',
-    'pay.otpTitle': 'Confirmation code',
-    'pay.otpText': 'Enter the code {method} sent you by SMS.',
-    'pay.otpLabel': '4–6 digit code',
-    'pay.otpSubmit': 'Confirm the payment',
-    'pay.otpSending': 'Sending the code…',
-    'pay.otpRefused': 'Code refused. Check the SMS and type the code again.',
-    'pay.otpInvalid': 'The code has 4 to 6 digits.',
-    'pay.otpExhausted':
-      'Too many codes were tried for this payment: it can no longer be confirmed with a code. Start a new payment from the shop.',
-    'pay.otpLost': 'Djomy’s answer did not arrive. Do not pay a second time: this page updates by itself.',
-    'pay.portal': 'The payment is open on Djomy’s page.',
-    'pay.portalGo': 'Continue the payment',
-    'pay.openText': 'Finish the payment in {method}.',
-    'pay.open': 'Open {method}',
-    'pay.approve': 'Approve the payment on your phone ({method}).',
-    'pay.wait': 'Checking with Djomy… Do not pay a second time: this page updates by itself.',
-    'pay.paid': 'Payment received',
-    'pay.paidText': 'Djomy confirmed your payment.',
-    'pay.receipt': 'See the receipt',
-    'pay.failed': 'Payment not completed',
-    'pay.noMoney': 'No money was taken.',
-    'pay.timeout': 'The time to pay has run out. If the money arrives anyway, the shop will be told.',
-    'pay.review': 'Payment under review',
-    'pay.reviewText': 'Djomy flagged this payment; the shop checks it before confirming the order.',
-    'pay.refunded': 'Payment refunded',
-    'pay.refundedText': 'This payment was refunded.',
-    'r.title': 'Payment receipt',
-    'r.paid': 'Paid',
-    'r.method': 'Payment method',
-    'r.reference': 'Reference',
-    'r.date': 'Date of payment',
-    'r.payer': 'Payer',
-    'r.tx': 'Djomy transaction',
-    'r.share': 'Share',
-    'r.print': 'Print',
-    'r.copied': 'Link copied',
-    'r.copyHere': 'Copy this link:',
-    'r.qr': 'QR code to check the payment',
-    'r.qrCaption': 'Scan to check this payment with the shop',
-    'r.unpaid': 'Payment not received (yet)',
-    'r.unpaidText': 'Djomy has not confirmed this payment: this is not a receipt.',
-    'r.follow': 'Follow the payment',
-    'r.retry': 'Check again',
-    'v.title': 'Payment check',
-    'v.ok': 'Verified by Djomy ✓',
-    'v.paidAt': 'Paid on',
-    'v.checkedAt': 'checked at {time}',
-    'v.no': 'NOT PAID',
-    'v.noText': 'Djomy confirms no payment for this receipt. Do not accept it.',
-    'v.refunded': 'This payment was refunded.',
-    'v.error': 'Cannot check',
-    'v.errorText': 'No answer: do not treat this payment as verified.',
-    'v.refresh': 'Refresh',
-    'v.checking': 'Checking…',
   },
 };
 
@@ -172,6 +49,12 @@ let current = (() => {
 })();
 
 export const lang = () => current;
+
+/** A page adds its own strings to the shared ones: each page loads only what it shows. */
+export function addStrings(table) {
+  Object.assign(STRINGS.fr, table.fr);
+  Object.assign(STRINGS.en, table.en);
+}
 
 /** @example t('pay.to', { merchant: 'Boutique' }) */
 export function t(key, vars = {}) {

@@ -6,7 +6,82 @@
  * the portal, open the wallet app, or approve on the phone. While a payment is
  * open nothing here ever suggests paying again.
  */
-import { api, h, methodName, money, paymentIdFromPath, setupLanguage, t } from './i18n.js';
+import { addStrings, api, h, methodName, money, paymentIdFromPath, setupLanguage, t } from './i18n.js';
+
+/** The strings of this page (the shared ones are in i18n.js). */
+addStrings({
+  fr: {
+    'pay.title': 'Votre paiement',
+    'pay.to': 'Paiement à {merchant}',
+    'pay.status': 'État : {status}',
+    'status.open': 'En attente de confirmation',
+    'status.paid': 'Payé',
+    'status.closed': 'Non abouti',
+    'pay.otpTitle': 'Code de confirmation',
+    'pay.otpText': 'Entrez le code reçu par SMS de {method}.',
+    'pay.otpLabel': 'Code à 4–6 chiffres',
+    'pay.otpSubmit': 'Confirmer le paiement',
+    'pay.otpSending': 'Envoi du code…',
+    'pay.otpRefused': 'Code refusé. Vérifiez le SMS et retapez le code.',
+    'pay.otpInvalid': 'Le code comporte 4 à 6 chiffres.',
+    'pay.otpExhausted':
+      'Trop de codes ont été essayés pour ce paiement : il ne peut plus être confirmé par code. Recommencez un nouveau paiement depuis la boutique.',
+    'pay.otpLost':
+      'La réponse de Djomy n’est pas arrivée. Ne payez pas une seconde fois : cette page se met à jour d’elle-même.',
+    'pay.portal': 'Le paiement est ouvert sur la page Djomy.',
+    'pay.portalGo': 'Continuer le paiement',
+    'pay.openText': 'Terminez le paiement dans {method}.',
+    'pay.open': 'Ouvrir {method}',
+    'pay.approve': 'Approuvez le paiement sur votre téléphone ({method}).',
+    'pay.wait':
+      'Vérification auprès de Djomy… Ne payez pas une seconde fois : cette page se met à jour d’elle-même.',
+    'pay.paid': 'Paiement reçu',
+    'pay.paidText': 'Djomy a confirmé votre paiement.',
+    'pay.receipt': 'Voir le reçu',
+    'pay.failed': 'Paiement non abouti',
+    'pay.noMoney': 'Aucun argent n’a été prélevé.',
+    'pay.timeout':
+      'Le délai de paiement est dépassé. Si l’argent arrive malgré tout, la boutique en sera informée.',
+    'pay.review': 'Paiement en vérification',
+    'pay.reviewText': 'Djomy a signalé ce paiement ; la boutique le vérifie avant de valider la commande.',
+    'pay.refunded': 'Paiement remboursé',
+    'pay.refundedText': 'Ce paiement a été remboursé.',
+  },
+  en: {
+    'pay.title': 'Your payment',
+    'pay.to': 'Payment to {merchant}',
+    'pay.status': 'Status: {status}',
+    'status.open': 'Waiting for confirmation',
+    'status.paid': 'Paid',
+    'status.closed': 'Not completed',
+    'pay.otpTitle': 'Confirmation code',
+    'pay.otpText': 'Enter the code {method} sent you by SMS.',
+    'pay.otpLabel': '4–6 digit code',
+    'pay.otpSubmit': 'Confirm the payment',
+    'pay.otpSending': 'Sending the code…',
+    'pay.otpRefused': 'Code refused. Check the SMS and type the code again.',
+    'pay.otpInvalid': 'The code has 4 to 6 digits.',
+    'pay.otpExhausted':
+      'Too many codes were tried for this payment: it can no longer be confirmed with a code. Start a new payment from the shop.',
+    'pay.otpLost': 'Djomy’s answer did not arrive. Do not pay a second time: this page updates by itself.',
+    'pay.portal': 'The payment is open on Djomy’s page.',
+    'pay.portalGo': 'Continue the payment',
+    'pay.openText': 'Finish the payment in {method}.',
+    'pay.open': 'Open {method}',
+    'pay.approve': 'Approve the payment on your phone ({method}).',
+    'pay.wait': 'Checking with Djomy… Do not pay a second time: this page updates by itself.',
+    'pay.paid': 'Payment received',
+    'pay.paidText': 'Djomy confirmed your payment.',
+    'pay.receipt': 'See the receipt',
+    'pay.failed': 'Payment not completed',
+    'pay.noMoney': 'No money was taken.',
+    'pay.timeout': 'The time to pay has run out. If the money arrives anyway, the shop will be told.',
+    'pay.review': 'Payment under review',
+    'pay.reviewText': 'Djomy flagged this payment; the shop checks it before confirming the order.',
+    'pay.refunded': 'Payment refunded',
+    'pay.refundedText': 'This payment was refunded.',
+  },
+});
 
 const id = paymentIdFromPath();
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);

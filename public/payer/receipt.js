@@ -6,7 +6,63 @@
  * doctored screenshot. An unpaid payment gets a page that says so and shows
  * nothing that could pass for a receipt: no amount marked paid, no QR code.
  */
-import { api, dateTime, h, methodName, money, paymentIdFromPath, setupLanguage, t } from './i18n.js';
+import {
+  addStrings,
+  api,
+  dateTime,
+  h,
+  methodName,
+  money,
+  paymentIdFromPath,
+  setupLanguage,
+  t,
+} from './i18n.js';
+
+/** The strings of this page (the shared ones are in i18n.js). */
+addStrings({
+  fr: {
+    'r.title': 'Reçu de paiement',
+    'r.paid': 'Payé',
+    'r.method': 'Moyen de paiement',
+    'r.reference': 'Référence',
+    'r.date': 'Date du paiement',
+    'r.payer': 'Payeur',
+    'r.tx': 'Transaction Djomy',
+    'r.share': 'Partager',
+    'r.print': 'Imprimer',
+    'r.copied': 'Lien copié',
+    'r.copyHere': 'Copiez ce lien :',
+    'r.qr': 'Code QR de vérification du paiement',
+    'r.qrCaption': 'Scannez pour vérifier ce paiement auprès de la boutique',
+    'r.unpaid': 'Paiement non reçu (pour l’instant)',
+    'r.unpaidText': 'Djomy n’a pas confirmé ce paiement : ce n’est pas un reçu.',
+    'r.follow': 'Suivre le paiement',
+    'r.retry': 'Vérifier à nouveau',
+    'r.refunded': 'Paiement remboursé',
+    'r.offline': 'Pas de réponse. Vérifiez votre connexion et réessayez.',
+  },
+  en: {
+    'r.title': 'Payment receipt',
+    'r.paid': 'Paid',
+    'r.method': 'Payment method',
+    'r.reference': 'Reference',
+    'r.date': 'Date of payment',
+    'r.payer': 'Payer',
+    'r.tx': 'Djomy transaction',
+    'r.share': 'Share',
+    'r.print': 'Print',
+    'r.copied': 'Link copied',
+    'r.copyHere': 'Copy this link:',
+    'r.qr': 'QR code to check the payment',
+    'r.qrCaption': 'Scan to check this payment with the shop',
+    'r.unpaid': 'Payment not received (yet)',
+    'r.unpaidText': 'Djomy has not confirmed this payment: this is not a receipt.',
+    'r.follow': 'Follow the payment',
+    'r.retry': 'Check again',
+    'r.refunded': 'Payment refunded',
+    'r.offline': 'No answer. Check your connection and try again.',
+  },
+});
 
 const id = paymentIdFromPath();
 const card = document.querySelector('[data-testid="receipt"]');
@@ -86,7 +142,7 @@ function unpaid(receipt) {
   const status = receipt?.status;
   return [
     receipt?.merchantName ? h('p', { class: 'merchant' }, receipt.merchantName) : null,
-    h('h1', { 'data-testid': 'unpaid-title' }, status === 'REFUNDED' ? t('pay.refunded') : t('r.unpaid')),
+    h('h1', { 'data-testid': 'unpaid-title' }, status === 'REFUNDED' ? t('r.refunded') : t('r.unpaid')),
     h('p', { 'data-testid': 'unpaid-text' }, t('r.unpaidText')),
     h('a', { class: 'button primary', href: `/pay/${id}`, 'data-testid': 'follow' }, t('r.follow')),
     h('button', { type: 'button', class: 'secondary', onclick: load, 'data-testid': 'retry' }, t('r.retry')),
@@ -103,7 +159,7 @@ function render() {
   else if (state === 'offline')
     content = [
       h('h1', {}, t('r.title')),
-      h('p', {}, t('v.errorText')),
+      h('p', {}, t('r.offline')),
       h('button', { type: 'button', class: 'secondary', onclick: load }, t('r.retry')),
     ];
   else content = [h('h1', {}, t('r.title')), h('p', { class: 'muted' }, t('loading'))];

@@ -115,9 +115,11 @@ describe('the receipt and its live check', () => {
     const { page, context, errors } = await openTab(browser, { viewport: { width: 390, height: 844 } });
     await page.goto(`${stack.workerUrl}/r/${id}`);
     await page.locator('[data-testid="receipt"][data-state="paid"]').waitFor();
-    await page.waitForFunction(
-      () => (document.querySelector('[data-testid="qr"]') as HTMLImageElement).complete,
-    );
+    await expect
+      .poll(() =>
+        page.getByTestId('qr').evaluate((img) => (img as unknown as { complete: boolean }).complete),
+      )
+      .toBe(true);
     const paidAt = await page.getByTestId('paid-at').textContent();
 
     const url = await decodeQr(page);
@@ -175,7 +177,11 @@ describe('the receipt and its live check', () => {
     expect(await page.evaluate(() => 'share' in navigator)).toBe(false);
     await page.getByTestId('share').click();
     await expect.poll(() => page.getByTestId('share-note').textContent()).toBe('Lien copié');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${stack.workerUrl}/r/${id}`);
+    const clipboard = () =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText();
+    expect(await page.evaluate(clipboard)).toBe(`${stack.workerUrl}/r/${id}`);
 
     // English, remembered for the next page.
     await page.getByTestId('lang-toggle').click();

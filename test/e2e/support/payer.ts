@@ -64,17 +64,24 @@ export function simReaches(paymentId: string, status: string): Promise<unknown> 
  */
 export async function decodeQr(page: Page): Promise<string | null> {
   const png = await page.getByTestId('qr').screenshot();
+  // Runs in the page; the Node-side type-check has no DOM types, hence the loose typing.
   const { width, height, data } = await page.evaluate(async (base64) => {
-    const image = new Image();
+    // biome-ignore lint/suspicious/noExplicitAny: the page's globals, untyped on the Node side.
+    const w = globalThis as any;
+    const image = new w.Image();
     image.src = `data:image/png;base64,${base64}`;
     await image.decode();
-    const canvas = document.createElement('canvas');
+    const canvas = w.document.createElement('canvas');
     canvas.width = image.naturalWidth;
     canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const context = canvas.getContext('2d');
     context.drawImage(image, 0, 0);
     const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: pixels.width, height: pixels.height, data: Array.from(pixels.data) };
+    return {
+      width: pixels.width as number,
+      height: pixels.height as number,
+      data: Array.from(pixels.data as Uint8ClampedArray),
+    };
   }, png.toString('base64'));
   return jsQR(Uint8ClampedArray.from(data), width, height)?.data ?? null;
 }
