@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledger, ledgerReaches, simPaymentOf, stack } from './support/api.ts';
 import { launchBrowser, openTab, screenshot } from './support/browser.ts';
 import { fillCart, pay, paymentInProgress, resultState, waitForDemoPage } from './support/demo.ts';
-import { decodeQr, openOtpPayment, paidPayment, payerPhone, plain, simReaches } from './support/payer.ts';
+import {
+  decodeQr,
+  openGatewayPayment,
+  openOtpPayment,
+  paidPayment,
+  payerPhone,
+  plain,
+  simReaches,
+} from './support/payer.ts';
 
 const PENDING = 'djomy-checkout:pending';
 
@@ -61,13 +69,17 @@ describe('DjomyCheckout.resume() in the demo shop', () => {
   it('a gateway payment whose return was lost is found paid on its /pay page, with its receipt', async () => {
     const { page, context, errors } = await openTab(browser, { viewport: { width: 390, height: 844 } });
     await fillCart(page, { tasse: 2 });
-    const created = page.waitForResponse(
-      (response) => response.url().endsWith('/api/payments') && response.request().method() === 'POST',
-    );
+    // The create answer, read on its way to the page (which leaves for the portal at once).
+    let created: { id: string; payUrl: string } | undefined;
+    await page.route(`${stack.workerUrl}/api/payments`, async (route) => {
+      const response = await route.fetch();
+      if (route.request().method() === 'POST') created = await response.json();
+      await route.fulfill({ response });
+    });
     await pay(page, { phone: '+224 622 44 55 66' });
-    const { id, payUrl } = (await (await created).json()) as { id: string; payUrl: string };
-    expect(payUrl).toBe(`${stack.workerUrl}/pay/${id}`);
     await page.waitForURL(`${stack.simUrl}/portal/**`);
+    const { id, payUrl } = created as { id: string; payUrl: string };
+    expect(payUrl).toBe(`${stack.workerUrl}/pay/${id}`);
 
     // The way back from the portal never arrives (a dropped connection, a closed app).
     await page.route(`${stack.workerUrl}/return/**`, (route) =>
@@ -104,6 +116,82 @@ describe('DjomyCheckout.resume() in the demo shop', () => {
       'Scannez pour vérifier ce paiement auprès de la boutique',
     );
     await screenshot(page, 'payer-receipt-390');
+
+    // Back in the shop, resume() reports the outcome it remembered, then forgets it.
+    await page.goto(`${stack.workerUrl}/demo/`);
+    await waitForDemoPage(page, 'success');
+    await resultState(page, 'paid');
+    expect(new URL(page.url()).searchParams.get('payment')).toBe(id);
+    expect(await page.evaluate((key) => localStorage.getItem(key), PENDING)).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a payer who leaves the portal unpaid finds a link back to it in the shop, never a redirect', async () => {
+    const { page, context, errors } = await openTab(browser);
+    await fillCart(page, { 'savon-karite': 1 });
+    await pay(page, { phone: '622 33 22 11' });
+    await page.waitForURL(`${stack.simUrl}/portal/**`);
+    const portal = page.url();
+
+    await page.goto(`${stack.workerUrl}/demo/`);
+    const link = page.getByTestId('step-portal');
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(portal);
+    expect(page.url()).toBe(`${stack.workerUrl}/demo/`);
+    const id = await paymentInProgress(page);
+    await screenshot(page, 'payer-resume-2-portal-link');
+
+    await link.click();
+    await page.getByTestId('portal-pay').click();
+    await waitForDemoPage(page, 'success');
+    await resultState(page, 'paid');
+    expect((await ledger(id)).payment).toMatchObject({ status: 'SUCCESS', paid: true, amount: 12_000 });
+    expect(await page.evaluate((key) => localStorage.getItem(key), PENDING)).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("the SDK's own dialog offers the portal again; Cancel abandons the flow and forgets the payment", async () => {
+    const { id, next } = (await openGatewayPayment()) as unknown as { id: string; next: { url: string } };
+    const { page, context, errors } = await openTab(browser);
+    await page.goto(`${stack.workerUrl}/demo/success.html`);
+    await page.evaluate(
+      ([key, id]) =>
+        localStorage.setItem(key as string, JSON.stringify({ id, expiresAt: Date.now() + 60_000 })),
+      [PENDING, id],
+    );
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { resumed: Promise<string> };
+      w.resumed = DjomyCheckout.resume({ ui: true, locale: 'fr' }).then(
+        (payment) => `resolved ${payment?.status}`,
+        (error: { code: string }) => `rejected ${error.code}`,
+      );
+    });
+    const dialog = page.locator('dialog[data-djomy="dialog"]');
+    const link = dialog.locator('[data-djomy="portal"]');
+    await link.waitFor();
+    expect(await link.textContent()).toBe('Continuer le paiement');
+    expect(await link.getAttribute('href')).toBe(next.url);
+    await screenshot(page, 'payer-resume-3-sdk-dialog');
+
+    await dialog.locator('[data-djomy="cancel"]').click();
+    expect(await page.evaluate(() => (globalThis as unknown as { resumed: Promise<string> }).resumed)).toBe(
+      'rejected aborted',
+    );
+    expect(await page.locator('dialog').count()).toBe(0);
+    expect(await page.evaluate((key) => localStorage.getItem(key), PENDING)).toBeNull();
+    // Nothing remembered: resume() resolves with null and shows nothing.
+    expect(await page.evaluate(() => DjomyCheckout.resume({ ui: true }))).toBeNull();
+    expect(await page.locator('dialog').count()).toBe(0);
+
+    // An expired memory is dropped unread.
+    await page.evaluate(
+      ([key, id]) => localStorage.setItem(key as string, JSON.stringify({ id, expiresAt: Date.now() - 1 })),
+      [PENDING, id],
+    );
+    expect(await page.evaluate(() => DjomyCheckout.resume())).toBeNull();
+    expect(await page.evaluate((key) => localStorage.getItem(key), PENDING)).toBeNull();
     expect(errors).toEqual([]);
     await context.close();
   });
