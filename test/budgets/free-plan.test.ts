@@ -406,3 +406,35 @@ describe('merchant alerts fit the Free plan', () => {
     expectWithinBudget(`Telegram alert batch (${size})`, cost);
   });
 });
+
+describe("the payer's pages fit the Free plan", () => {
+  it.each([
+    ['payer page', '/pay/'],
+    ['receipt page', '/r/'],
+    ['live check page', '/v/'],
+    ['receipt QR code', '/r/{id}/qr.svg'],
+  ])('%s', async (name, path) => {
+    const id = await create(gatewayOrder());
+    const url = path.includes('{id}') ? path.replace('{id}', id) : `${path}${id}`;
+    const { response, cost } = await fetchMetered(url);
+    expect(response.status).toBe(200);
+    expectWithinBudget(name, cost);
+  });
+
+  it('the receipt JSON, open (it asks Djomy) and paid', async () => {
+    const id = await create(gatewayOrder());
+    // Old enough that a read is due to ask Djomy again: the dearest case.
+    await age(id, 1);
+    const open = await fetchMetered(`/api/payments/${id}/receipt`);
+    expect(open.response.status).toBe(200);
+    expectWithinBudget('receipt JSON (open, asks Djomy)', open.cost);
+
+    await sim.complete(await transactionOf(id), 'SUCCESS');
+    expect(await json(admin(`/api/admin/payments/${id}/verify`, { method: 'POST' }))).toMatchObject({
+      payment: { paid: true },
+    });
+    const paid = await fetchMetered(`/api/payments/${id}/receipt`);
+    expect(await paid.response.json()).toMatchObject({ paid: true });
+    expectWithinBudget('receipt JSON (paid)', paid.cost);
+  });
+});

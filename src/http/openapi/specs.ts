@@ -8,6 +8,7 @@ import { adminSummarySpecs } from '../routes/admin/summary.ts';
 import { catalogSpecs } from '../routes/catalog.ts';
 import { checkoutFormSpecs } from '../routes/checkout-form.ts';
 import { healthSpecs } from '../routes/health.ts';
+import { payerPageSpecs } from '../routes/payer-pages.ts';
 import { paymentSpecs } from '../routes/payments.ts';
 import { returnSpecs } from '../routes/return.ts';
 import { sessionSpecs } from '../routes/session.ts';
@@ -18,6 +19,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
   ...catalogSpecs(),
   ...paymentSpecs(),
   ...returnSpecs(),
+  ...payerPageSpecs(),
   ...checkoutFormSpecs(),
   ...webhookSpecs(),
   ...sessionSpecs(),

@@ -8,10 +8,12 @@
  * payment id) and are kept out of search engines.
  */
 import { renderSVG } from 'uqr';
+import * as z from 'zod/mini';
 import { type AppContext, publicOrigin } from '../context.ts';
 import { errorPage, htmlPage } from '../pages.ts';
 import { findPayment } from '../payment-param.ts';
 import { browserRouter } from '../routers.ts';
+import type { RouteSpec } from '../spec.ts';
 
 const PAGE_HEADERS = {
   'Content-Security-Policy':
@@ -52,3 +54,50 @@ export const payerPages = browserRouter()
   .get('/r/:id', staticPage('receipt.html'))
   .get('/r/:id/qr.svg', receiptQrRoute)
   .get('/v/:id', staticPage('check.html'));
+
+const PaymentParams = z.object({ id: z.string() });
+
+/** A page of `public/payer/`, named by its payment. */
+const pageSpec = (path: string, summary: string, description: string): RouteSpec => ({
+  method: 'get',
+  path,
+  tag: 'Browser',
+  summary,
+  description,
+  params: PaymentParams,
+  responses: {
+    200: { description: 'HTML page (French, with an English switch)', contentType: 'text/html' },
+    404: { description: 'Unknown payment (HTML page)', contentType: 'text/html' },
+  },
+});
+
+export const payerPageSpecs = (): RouteSpec[] => [
+  pageSpec(
+    '/pay/{id}',
+    "The payer's page for a payment (`payUrl`)",
+    'Follows the payment until it closes and offers what the payer can do while it is open: the OTP form, ' +
+      "Djomy's portal again, the wallet app, or approval on the phone; once paid, a link to the receipt.",
+  ),
+  pageSpec(
+    '/r/{id}',
+    "A payment's receipt",
+    'Only for a paid payment; otherwise a page that says it is not paid (yet). Carries a QR code of `/v/{id}`.',
+  ),
+  {
+    method: 'get',
+    path: '/r/{id}/qr.svg',
+    tag: 'Browser',
+    summary: "The receipt's QR code: the URL of its live check `/v/{id}`",
+    params: PaymentParams,
+    responses: {
+      200: { description: 'SVG image', contentType: 'image/svg+xml' },
+      404: { description: 'Unknown payment (HTML page)', contentType: 'text/html' },
+    },
+  },
+  pageSpec(
+    '/v/{id}',
+    "A receipt's live check",
+    "What the receipt's QR code opens, for the cashier: asks now whether the payment is paid, and shows when " +
+      'it was paid beside the time of the check.',
+  ),
+];
