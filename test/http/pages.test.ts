@@ -11,7 +11,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sim } from '../support/sim.ts';
-import { call, freshStart, gatewayOrder, json, transactionOf } from '../support/worker.ts';
+import { admin, call, freshStart, gatewayOrder, json, transactionOf } from '../support/worker.ts';
 
 function expectSecurityHeaders(response: Response, referrer: string) {
   const csp = response.headers.get('content-security-policy') ?? '';
@@ -60,6 +60,21 @@ describe('pages the Worker renders', () => {
     // The payer's own page of the payment, to come back to if this one is lost.
     expect(html).toContain(`<a href="/pay/${id}">`);
     await expectInlineCodeHashed(page);
+  });
+
+  it('a return while another check of the payment is running waits for its verdict', async () => {
+    const id = await paymentWithoutReturnUrls();
+    await sim.complete(await transactionOf(id), 'SUCCESS');
+    // The webhook's check holds the claim (it started just now) and lands its verdict a moment later.
+    await env.DB.prepare('UPDATE payments SET verified_at = ? WHERE id = ?').bind(Date.now(), id).run();
+    const verdict = new Promise((resolve) => setTimeout(resolve, 700)).then(() =>
+      admin(`/api/admin/payments/${id}/verify`, { method: 'POST' }),
+    );
+    const page = await call(`/return/${id}`, { headers: { accept: 'text/html' } });
+    await verdict;
+    const html = await page.text();
+    expect(html).toContain('<h1>Paiement reçu</h1>');
+    expect(html).not.toContain('class="spinner"');
   });
 
   it.each([
