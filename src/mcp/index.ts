@@ -24,10 +24,12 @@ const BODY_LIMIT = 64 * 1024;
 /**
  * DNS rebinding: a page of another site whose name resolves to this server
  * must not reach it. The request's Host must be this Worker's (PUBLIC_URL's
- * host; any, when it is not set), and an `Origin`, when a browser sends one,
- * this Worker's own or one of ALLOWED_ORIGINS. When PUBLIC_URL is loopback
- * (or unset) and the request came to a loopback host, any loopback name and
- * port is this machine, and is allowed: `wrangler dev` answers on several.
+ * host; any, when it is not set) or one of ALLOWED_ORIGINS', and an
+ * `Origin`, when a browser sends one, this Worker's own origin or one of
+ * ALLOWED_ORIGINS. When PUBLIC_URL is loopback (or unset) and the request
+ * came to a loopback host, any loopback name and port is this machine, and
+ * is allowed: `wrangler dev` and an inspector answer on ports of their own.
+ * No CORS either: a browser page of another site cannot even send the token.
  */
 const sameSiteOnly = createMiddleware<AppEnv>(async (c, next) => {
   const url = new URL(c.req.url);

@@ -48,7 +48,7 @@ const rpcResult = (id: Id, result: unknown): Reply => ({ status: 200, body: { js
 /** A Djomy fault as words a model can pass on: what happened, and whether waiting helps. */
 function djomyFault(error: DjomyError): string {
   if (error.kind === 'not_found') return 'Djomy does not know this transaction.';
-  if (error.kind === 'refused') return `Djomy refused: ${error.detail}`;
+  if (error.kind === 'refused') return `Djomy refused: ${error.detail ?? 'no reason given'}.`;
   if (error.configuration) return 'Djomy is not set up or refuses this Worker: see /api/admin/diagnostics.';
   return 'Djomy did not answer. Try again in a minute.';
 }

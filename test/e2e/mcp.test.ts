@@ -107,12 +107,13 @@ describe('the MCP SDK client', () => {
     expect(JSON.stringify(detail)).not.toContain('00224622123456');
 
     const listed = await callTool(cashier, 'list_payments', { q: reference });
-    expect((listed.structuredContent?.payments as { id: string }[]).map((p) => p.id)).toEqual([created.id]);
+    const payments = (listed.structuredContent?.payments ?? []) as { id: string }[];
+    expect(payments.map((p) => p.id)).toEqual([created.id]);
   });
 
   it('gets a summary of the days paid', async () => {
     const { structuredContent } = await callTool(merchant, 'payments_summary', { days: 7 });
-    const totals = structuredContent?.totals as { currency: string; paidCount: number }[];
+    const totals = (structuredContent?.totals ?? []) as { currency: string; paidCount: number }[];
     expect(totals.find((t) => t.currency === 'GNF')?.paidCount).toBeGreaterThanOrEqual(1);
   });
 
