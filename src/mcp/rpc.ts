@@ -37,6 +37,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * A JSON-RPC error. Those about the message itself (-32700, -32600) answer
  * 400; an error answering a well-formed request is a normal JSON-RPC
  * answer, 200.
+ *
+ * @example rpcError(null, -32700, 'Parse error') // {status: 400, body: {jsonrpc: '2.0', id: null, error: {…}}}
  */
 export const rpcError = (id: Id, code: number, message: string): Reply => ({
   status: code === -32700 || code === -32600 ? 400 : 200,

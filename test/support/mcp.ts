@@ -23,6 +23,8 @@ const bearer = (token: Token): Record<string, string> =>
 /**
  * POSTs `message` to `/mcp` as JSON (a string is sent as is; `undefined`
  * sends `init.body`, e.g. raw bytes), with the admin token unless told.
+ *
+ * @example const response = await postMcp({ jsonrpc: '2.0', method: 'notifications/initialized' }, { token: 'viewer' })
  */
 export function postMcp(
   message: unknown,
@@ -72,7 +74,11 @@ export async function callTool(
   return answer.result;
 }
 
-/** The text of a tool result's first text block. */
+/**
+ * The text of a tool result's first text block.
+ *
+ * @example expect(textOf(await callTool('get_payment', { id }))).toMatch(/^No payment/)
+ */
 export function textOf(result: { content: { type: string; text?: string }[] }): string {
   return result.content.find((block) => block.type === 'text')?.text ?? '';
 }
