@@ -1,9 +1,9 @@
 /**
  * Writes what is generated from the code's zod schemas (`npm run openapi`):
- * public/openapi.json from the routes, and src/mcp/tools.generated.json (what
- * MCP's `initialize` and `tools/list` answer) from the MCP tools. Generated
- * at build time so the Worker ships no JSON Schema generator; tests check
- * that both committed files are current.
+ * public/openapi.json from the routes, and public/mcp-tools.json (what MCP's
+ * `initialize` and `tools/list` answer) from the MCP tools. Both are static
+ * assets: generated at build time, they cost the Worker's bundle nothing,
+ * and tests check that the committed files are current.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildOpenApiDocument } from '../src/http/openapi/build.ts';
@@ -15,5 +15,5 @@ const document = buildOpenApiDocument(ROUTE_SPECS, version);
 writeFileSync('public/openapi.json', `${JSON.stringify(document, null, 2)}\n`);
 console.log(`openapi.json: ${Object.keys(document.paths as object).length} paths`);
 const mcp = buildMcpDocument(version);
-writeFileSync('src/mcp/tools.generated.json', `${JSON.stringify(mcp, null, 2)}\n`);
-console.log(`tools.generated.json: ${mcp.tools.length} tools`);
+writeFileSync('public/mcp-tools.json', `${JSON.stringify(mcp, null, 2)}\n`);
+console.log(`mcp-tools.json: ${mcp.tools.length} tools`);

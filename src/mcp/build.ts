@@ -1,8 +1,8 @@
 /**
  * Builds what `initialize` and `tools/list` answer from the tools' own zod
  * schemas (src/mcp/tools.ts) and their specs (src/mcp/spec.ts). Run at build
- * time (`npm run openapi` writes src/mcp/tools.generated.json, which the
- * Worker imports); a test checks that the committed file is current.
+ * time (`npm run openapi` writes public/mcp-tools.json, a static asset the
+ * Worker reads); a test checks that the committed file is current.
  */
 import type * as z from 'zod/mini';
 import { toJSONSchema } from 'zod/v4/core';
@@ -35,7 +35,7 @@ function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
 }
 
 /**
- * @example writeFileSync('src/mcp/tools.generated.json', JSON.stringify(buildMcpDocument('0.1.0')))
+ * @example writeFileSync('public/mcp-tools.json', JSON.stringify(buildMcpDocument('0.1.0')))
  */
 export function buildMcpDocument(version: string) {
   const tools = Object.entries(TOOL_SPECS).map(([name, spec]) => {

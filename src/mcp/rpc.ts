@@ -14,7 +14,6 @@ import { DjomyError } from '../djomy/errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { toBase64 } from '../lib/crypto.ts';
 import type { Role } from '../payments/views.ts';
-import generated from './tools.generated.json' with { type: 'json' };
 import { TOOLS, type ToolOutcome } from './tools.ts';
 
 /** What `initialize` may agree on, latest first: a client asking another one gets the latest. */
@@ -46,6 +45,31 @@ export const rpcError = (id: Id, code: number, message: string): Reply => ({
 });
 
 const rpcResult = (id: Id, result: unknown): Reply => ({ status: 200, body: { jsonrpc: '2.0', id, result } });
+
+/** What `initialize` and `tools/list` answer, generated at build time (src/mcp/build.ts). */
+interface McpDocument {
+  serverInfo: { name: string; version: string };
+  instructions: string;
+  tools: unknown[];
+}
+
+/** The asset that holds it, kept per isolate once read. */
+export const DOCUMENT_PATH = '/mcp-tools.json';
+let cached: McpDocument | undefined;
+
+/**
+ * The generated document, a static asset like `/openapi.json`: its ~14 KB of
+ * descriptions and JSON Schemas would be 2.3 KiB gzip of the Worker's bundle,
+ * where an asset costs nothing. Read once per isolate; only `initialize` and
+ * `tools/list` need it.
+ */
+async function mcpDocument(c: AppContext): Promise<McpDocument> {
+  if (cached) return cached;
+  const response = await c.env.ASSETS.fetch(new URL(DOCUMENT_PATH, c.req.url));
+  if (!response.ok) throw new Error(`${DOCUMENT_PATH}: ${response.status}`);
+  cached = await response.json<McpDocument>();
+  return cached;
+}
 
 /** A Djomy fault as words a model can pass on: what happened, and whether waiting helps. */
 function djomyFault(error: DjomyError): string {
@@ -107,17 +131,18 @@ export async function answer(c: AppContext, role: Role, message: unknown): Promi
     case 'initialize': {
       const asked = params.protocolVersion;
       if (typeof asked !== 'string') return rpcError(validId, -32602, 'Invalid params');
+      const { serverInfo, instructions } = await mcpDocument(c);
       return rpcResult(validId, {
         protocolVersion: PROTOCOL_VERSIONS.includes(asked) ? asked : PROTOCOL_VERSIONS[0],
         capabilities: { tools: { listChanged: false } },
-        serverInfo: generated.serverInfo,
-        instructions: generated.instructions,
+        serverInfo,
+        instructions,
       });
     }
     case 'ping':
       return rpcResult(validId, {});
     case 'tools/list':
-      return rpcResult(validId, { tools: generated.tools });
+      return rpcResult(validId, { tools: (await mcpDocument(c)).tools });
     case 'tools/call':
       return callTool(c, role, validId, params);
     default:

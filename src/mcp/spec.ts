@@ -3,7 +3,7 @@
  * for each tool its description, its annotations, a few words on the fields
  * a model most often gets wrong, and the zod schema of its structured
  * content; and how `/openapi.json` describes the endpoint. Read at build time only (`npm run openapi` writes
- * src/mcp/tools.generated.json): the Worker ships the generated JSON, never
+ * public/mcp-tools.json, a static asset the Worker reads): the Worker ships neither
  * this file nor a JSON Schema generator.
  */
 import * as z from 'zod/mini';

@@ -77,6 +77,13 @@ describe('the MCP SDK client', () => {
       'upsert_product',
       'verify_payment',
     ]);
+    // The document those answers come from is a static asset, public like /openapi.json.
+    const asset = await fetch(`${stack.workerUrl}/mcp-tools.json`);
+    expect(asset.status).toBe(200);
+    const document = (await asset.json()) as { tools: { name: string; description: string }[] };
+    expect(document.tools.map((tool) => [tool.name, tool.description])).toEqual(
+      tools.map((tool) => [tool.name, tool.description]),
+    );
   });
 
   it('reads a payment made through the API and paid at the simulator, its phone masked', async () => {

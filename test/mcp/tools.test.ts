@@ -8,7 +8,7 @@
 import { type Schema, Validator } from '@cfworker/json-schema';
 import jsQR from 'jsqr';
 import { beforeAll, describe, expect, it } from 'vitest';
-import generated from '../../src/mcp/tools.generated.json' with { type: 'json' };
+import generated from '../../public/mcp-tools.json' with { type: 'json' };
 import { callTool, rpc, textOf } from '../support/mcp.ts';
 import { decodePng } from '../support/png.ts';
 import { sim } from '../support/sim.ts';

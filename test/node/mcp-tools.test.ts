@@ -1,5 +1,5 @@
 /**
- * src/mcp/tools.generated.json, what MCP's `initialize` and `tools/list`
+ * public/mcp-tools.json, what MCP's `initialize` and `tools/list`
  * answer: current with the code (regenerated, it changes nothing), one entry
  * per tool the Worker runs, and JSON Schemas that judge arguments as the
  * tools' own zod schemas do.
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildMcpDocument } from '../../src/mcp/build.ts';
 import { TOOLS } from '../../src/mcp/tools.ts';
 
-const committed = JSON.parse(readFileSync('src/mcp/tools.generated.json', 'utf8'));
+const committed = JSON.parse(readFileSync('public/mcp-tools.json', 'utf8'));
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 /** For each tool, arguments its schema must accept and arguments it must refuse. */
@@ -56,7 +56,7 @@ const EXAMPLES: Record<keyof typeof TOOLS, { valid: unknown[]; invalid: unknown[
   get_payment_link: { valid: [{ reference: 'LNK-1' }], invalid: [{}, { reference: '' }] },
 };
 
-describe('src/mcp/tools.generated.json', () => {
+describe('public/mcp-tools.json', () => {
   it('is current: regenerating it from the code changes nothing (run `npm run openapi`)', () => {
     expect(buildMcpDocument(version)).toEqual(committed);
   });
