@@ -8,6 +8,7 @@ import { DjomyError } from '../djomy/errors.ts';
 import { loadConfig } from '../env.ts';
 import { isD1Error, recordIncident } from '../lib/incidents.ts';
 import { describeError } from '../lib/log.ts';
+import { mcp } from '../mcp/index.ts';
 import type { AppContext, AppEnv, DepsFactory } from './context.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { DJOMY_SETTINGS, djomyProblem, Problem, problemResponse } from './problem.ts';
@@ -70,6 +71,7 @@ export function createApp(buildDeps: DepsFactory): Hono<AppEnv> {
     .route('/webhooks/djomy', webhooks)
     .route('/healthz', health)
     .route('/', payerPages)
+    .route('/mcp', mcp)
     .notFound(notFound)
     .onError(onError);
 }

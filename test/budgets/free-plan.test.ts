@@ -438,3 +438,60 @@ describe("the payer's pages fit the Free plan", () => {
     expectWithinBudget('receipt JSON (paid)', paid.cost);
   });
 });
+
+describe('one MCP tools/call of each tool fits the Free plan, over the same ledger', () => {
+  const headers = {
+    authorization: `Bearer ${TEST_CREDENTIALS.adminToken}`,
+    accept: 'application/json, text/event-stream',
+  };
+  let paymentId = '';
+  let linkReference = '';
+
+  beforeAll(async () => {
+    paymentId = await create(gatewayOrder({ reference: 'mcp-budget' }));
+    await sim.complete(await transactionOf(paymentId), 'SUCCESS');
+  });
+
+  /** `tools/call` of `name`, metered; the tool's structured content. */
+  async function callMetered(name: string, args: Record<string, unknown>) {
+    const { response, cost } = await fetchMetered('/mcp', {
+      method: 'POST',
+      json: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+      headers,
+    });
+    expect(response.status).toBe(200);
+    const { result } = await response.json<{
+      result: { isError?: boolean; structuredContent: { reference?: string } };
+    }>();
+    expect(result.isError ?? false, JSON.stringify(result)).toBe(false);
+    expectWithinBudget(`MCP ${name}`, cost);
+    return result.structuredContent;
+  }
+
+  it('list_payments, searched by phone digits', async () => {
+    await callMetered('list_payments', { q: '0004242', limit: 100 });
+  });
+
+  it('get_payment', async () => {
+    await callMetered('get_payment', { id: paymentId });
+  });
+
+  it('payments_summary of 90 days', async () => {
+    await callMetered('payments_summary', { days: 90 });
+  });
+
+  it('verify_payment, which asks Djomy and settles the payment', async () => {
+    await callMetered('verify_payment', { id: paymentId });
+  });
+
+  it('list_products and upsert_product', async () => {
+    await callMetered('list_products', {});
+    await callMetered('upsert_product', { sku: 'mcp-budget', name: 'Savon', amount: 5000 });
+  });
+
+  it('create_payment_link, with its QR code as a PNG, and get_payment_link', async () => {
+    linkReference = (await callMetered('create_payment_link', { usageType: 'MULTIPLE', amount: 5000 }))
+      .reference as string;
+    await callMetered('get_payment_link', { reference: linkReference });
+  });
+});

@@ -1,4 +1,6 @@
 /** Every route's description, in the order `/docs` shows them. */
+
+import { mcpSpecs } from '../../mcp/spec.ts';
 import { adminDeadLetterSpecs } from '../routes/admin/dead-letters.ts';
 import { adminDiagnosticSpecs } from '../routes/admin/diagnostics.ts';
 import { adminLinkSpecs } from '../routes/admin/links.ts';
@@ -29,6 +31,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
   ...adminLinkSpecs(),
   ...adminDeadLetterSpecs(),
   ...adminDiagnosticSpecs(),
+  ...mcpSpecs(),
   ...healthSpecs(),
   {
     method: 'get',

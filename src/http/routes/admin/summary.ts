@@ -6,15 +6,13 @@
 import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { ledgerSummary, paymentsVerifiedSince } from '../../../payments/ledger.ts';
-import { fromQuery } from '../../../payments/model/payment-filter.ts';
+import { fromQuery, SummaryRequest } from '../../../payments/model/payment-filter.ts';
 import { parseWith } from '../../body.ts';
 import type { AdminContext, AdminEnv } from '../../context.ts';
 import type { RouteSpec } from '../../spec.ts';
 
-export const SummaryQuery = z.strictObject({
-  /** How many days back, today included. */
-  days: z._default(z.int().check(z.gte(1), z.lte(90)), 30),
-});
+/** How many days back, today included (the MCP tool `payments_summary` takes the same). */
+export const SummaryQuery = SummaryRequest;
 
 export const LiveQuery = z.strictObject({
   /** The `cursor` of the previous answer; without it, none and where to start. */
