@@ -71,6 +71,7 @@ export default defineConfig({
                     SIM_CLIENT_SECRET: TEST_CREDENTIALS.clientSecret,
                     SIM_WEBHOOK_URL: `http://${TEST_HOSTS.edge}/webhooks/djomy`,
                     SIM_MERCHANT_WEBHOOK_SECRET: TEST_CREDENTIALS.merchantWebhookSecret,
+                    SIM_TELEGRAM_BOT_TOKEN: TEST_CREDENTIALS.telegramBotToken,
                   },
                   // The simulator's own fetches (webhooks to the Worker) go to the Worker under test.
                   outboundService: 'vitest-plugin-runner-worker',

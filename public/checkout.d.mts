@@ -11,5 +11,6 @@ export declare const confirmOtp: DjomyCheckoutApi['confirmOtp'];
 export declare const getPayment: DjomyCheckoutApi['getPayment'];
 export declare const waitForPayment: DjomyCheckoutApi['waitForPayment'];
 export declare const pay: DjomyCheckoutApi['pay'];
+export declare const resume: DjomyCheckoutApi['resume'];
 export declare const isTerminal: DjomyCheckoutApi['isTerminal'];
 export declare const DjomyCheckoutError: DjomyCheckoutApi['DjomyCheckoutError'];

@@ -91,6 +91,8 @@ export interface CreatedPayment {
   paymentMethod: string | null;
   reference: string | null;
   next: NextStep | null;
+  /** The payer's own page for this payment (`<worker>/pay/{id}`): status, next step, receipt once paid. */
+  payUrl: string;
 }
 
 /** The public view, `GET /api/payments/{id}`. */
@@ -106,7 +108,17 @@ export interface Payment {
   reference: string | null;
   /** ISO 8601. */
   updatedAt: string;
+  /**
+   * What the payer does next while the payment is open, `null` once it is closed.
+   * Set by `getPayment`/`waitForPayment`; absent from `confirmOtp`'s answer.
+   */
+  next?: NextStep | null;
+  /** The payer's own page for this payment (`<worker>/pay/{id}`). Absent from `confirmOtp`'s answer. */
+  payUrl?: string;
 }
+
+/** The payment a step is about: the create answer in `pay()`, the public view in `resume()`. */
+export type StepPayment = CreatedPayment | Payment;
 
 export interface FieldError {
   /** e.g. `payer.phone`, `items.0.sku`. */
@@ -203,11 +215,16 @@ export interface WaitOptions extends RequestOptions {
 
 export type PayStep =
   | { type: 'creating' }
-  | { type: 'redirect'; payment: CreatedPayment; url: string }
-  | { type: 'otp'; payment: CreatedPayment; attempt: number; error: DjomyCheckoutError | null }
-  | { type: 'open_url'; payment: CreatedPayment; url: string }
-  | { type: 'approve_on_phone'; payment: CreatedPayment }
-  | { type: 'verifying'; payment: CreatedPayment }
+  | { type: 'redirect'; payment: StepPayment; url: string }
+  /**
+   * `resume()` only: a gateway payment is still open on Djomy's page. Offer `url` as a link
+   * ("Continue the payment"); the payer is never sent back there automatically.
+   */
+  | { type: 'portal'; payment: StepPayment; url: string }
+  | { type: 'otp'; payment: StepPayment; attempt: number; error: DjomyCheckoutError | null }
+  | { type: 'open_url'; payment: StepPayment; url: string }
+  | { type: 'approve_on_phone'; payment: StepPayment }
+  | { type: 'verifying'; payment: StepPayment }
   /**
    * Djomy's answer to the creation was lost (problem `create-outcome-unknown`): the payer may
    * already have a prompt on the phone. Tell them not to pay again; `pay` waits for the outcome.
@@ -216,7 +233,7 @@ export type PayStep =
   | { type: 'done'; payment: Payment };
 
 export interface OtpRequest {
-  payment: CreatedPayment;
+  payment: StepPayment;
   /** 1, 2, 3: a refused code is asked again up to three times in all. */
   attempt: number;
   /** Why the previous code was refused. */
@@ -246,6 +263,10 @@ export type PayOptions = CreateOptions & {
   timeoutMs?: number;
 };
 
+/** `resume()` takes the options of `pay()` that shape the flow, not those of the order. */
+export type ResumeOptions = RequestOptions &
+  Pick<PayOptions, 'ui' | 'locale' | 'onStep' | 'onOtp' | 'onUpdate' | 'timeoutMs'>;
+
 export interface DjomyCheckoutApi {
   /** `GET /api/catalog`: the active products, priced by the Worker. */
   getCatalog(options?: RequestOptions): Promise<Product[]>;
@@ -265,6 +286,31 @@ export interface DjomyCheckoutApi {
    * phone approval) and resolve with the verified terminal payment.
    */
   pay(options: PayOptions): Promise<Payment>;
+  /**
+   * Picks up the payment `pay()` left open, after a reload, a closed tab or a
+   * return from Djomy's portal that never reached `successUrl`. Call it on page load.
+   *
+   * While a payment is open, `pay()` remembers it in `localStorage`
+   * (`djomy-checkout:pending` → `{ id, expiresAt }` only: no phone, no amount; for
+   * 30 minutes in the direct flow, 65 in the gateway flow). It is forgotten as
+   * soon as any SDK call sees it closed, or when the flow is abandoned (Cancel,
+   * `signal`).
+   *
+   * - Nothing remembered, expired, or unknown to the Worker: resolves with `null`.
+   * - Closed: resolves with the verified payment (one `done` step, no dialog).
+   * - Open: continues with the same dialog or callbacks as `pay()`: the OTP form,
+   *   waiting for approval, the app to open, or, for a gateway payment, a
+   *   `portal` step (a link back to Djomy's page, never an automatic redirect);
+   *   then resolves with the verified terminal payment.
+   *
+   * Rejects like `pay()` (`aborted`, `timeout`, …); a network failure leaves the
+   * payment remembered for the next call.
+   *
+   * @example
+   * const payment = await DjomyCheckout.resume();
+   * if (payment?.paid) location.assign('/merci.html');
+   */
+  resume(options?: ResumeOptions): Promise<Payment | null>;
   isTerminal(status: PaymentStatus): status is TerminalStatus;
   /** Change the default `baseUrl`. */
   configure(options: { baseUrl?: string }): void;

@@ -13,6 +13,10 @@
  *     items: [{ sku: 'tasse', quantity: 1 }], reference: 'order-42',
  *   }); // built-in dialog for the OTP; resolves once the Worker has verified
  *   if (payment.paid) location.assign('/merci.html');
+ *
+ * While a payment is open its id is remembered (localStorage), so that
+ * `DjomyCheckout.resume()` on page load picks it up again after a reload, a
+ * closed tab or a lost return from Djomy's portal.
  */
 // @ts-check
 (() => {
@@ -187,6 +191,56 @@
     return Math.min(hinted ? hinted * 1000 : 500 * 2 ** attempt, 8000);
   };
 
+  // ── The payment in progress, remembered across page loads ─────────────────
+
+  /**
+   * Only the id and an expiry: nothing about the payer or the order is kept
+   * in the site's storage. The expiry is the ledger's own lifetime of an open
+   * payment of that flow; past it, there is nothing left to resume.
+   */
+  const PENDING_KEY = 'djomy-checkout:pending';
+  const PENDING_FOR = { direct: 30 * 60_000, gateway: 65 * 60_000 };
+
+  /** @param {string} id @param {string | undefined} flow */
+  function remember(id, flow) {
+    const expiresAt = Date.now() + (flow === 'direct' ? PENDING_FOR.direct : PENDING_FOR.gateway);
+    try {
+      localStorage.setItem(PENDING_KEY, JSON.stringify({ id, expiresAt }));
+    } catch {} // storage disabled or full: the payment goes on, only resume() will not find it
+  }
+
+  /** The remembered payment's id, unless it expired (then it is dropped). @returns {string | null} */
+  function remembered() {
+    try {
+      const value = JSON.parse(localStorage.getItem(PENDING_KEY) ?? 'null');
+      if (
+        typeof value?.id === 'string' &&
+        typeof value.expiresAt === 'number' &&
+        value.expiresAt > Date.now()
+      )
+        return value.id;
+      localStorage.removeItem(PENDING_KEY);
+    } catch {}
+    return null;
+  }
+
+  /** Forgets payment `id` if it is the one remembered. @param {string} id */
+  function forget(id) {
+    try {
+      if (remembered() === id) localStorage.removeItem(PENDING_KEY);
+    } catch {}
+  }
+
+  /**
+   * Every view the SDK reads passes here: once the remembered payment is
+   * closed, whichever page saw it (the shop's result page, say), it is forgotten.
+   * @template {Payment} T @param {T} payment @returns {T}
+   */
+  function seen(payment) {
+    if (payment && isTerminal(payment.status)) forget(payment.id);
+    return payment;
+  }
+
   /** @type {Api['create']} */
   async function create(options) {
     const { baseUrl, signal, idempotencyKey, retries = 3, ...request } = options;
@@ -208,14 +262,20 @@
   }
 
   /** @type {Api['confirmOtp']} */
-  const confirmOtp = (id, otp, options = {}) =>
-    call('POST', `/api/payments/${encodeURIComponent(id)}/otp`, { ...options, body: { otp: String(otp) } });
+  const confirmOtp = async (id, otp, options = {}) =>
+    seen(
+      await call('POST', `/api/payments/${encodeURIComponent(id)}/otp`, {
+        ...options,
+        body: { otp: String(otp) },
+      }),
+    );
 
   /** @type {Api['getCatalog']} */
   const getCatalog = (options = {}) => call('GET', '/api/catalog', options);
 
   /** @type {Api['getPayment']} */
-  const getPayment = (id, options = {}) => call('GET', `/api/payments/${encodeURIComponent(id)}`, options);
+  const getPayment = async (id, options = {}) =>
+    seen(await call('GET', `/api/payments/${encodeURIComponent(id)}`, options));
 
   /** @type {Api['waitForPayment']} */
   async function waitForPayment(id, options = {}) {
@@ -267,6 +327,8 @@
       openUrl: "Terminez le paiement dans l'application :",
       open: 'Ouvrir',
       verifying: 'Vérification du paiement…',
+      portal: 'Votre paiement est ouvert sur la page Djomy.',
+      continue: 'Continuer le paiement',
       unknown:
         "La demande de paiement a peut-être déjà été envoyée à votre téléphone. Ne payez pas une seconde fois : cette page se mettra à jour d'elle-même.",
     },
@@ -282,6 +344,8 @@
       openUrl: 'Finish the payment in the app:',
       open: 'Open',
       verifying: 'Checking the payment…',
+      portal: "Your payment is open on Djomy's page.",
+      continue: 'Continue the payment',
       unknown:
         'The payment request may already be on your phone. Do not pay a second time: this page will update by itself.',
     },
@@ -367,6 +431,12 @@
               'data-djomy': 'open-url',
             }),
           );
+        } else if (step.type === 'portal') {
+          // Back from the portal without an outcome: a link, never an automatic redirect.
+          body.replaceChildren(
+            el('p', t.portal),
+            el('a', t.continue, { href: step.url, class: 'djomy-primary', 'data-djomy': 'portal' }),
+          );
         } else if (step.type === 'outcome_unknown') {
           body.replaceChildren(
             el('div', '', { class: 'djomy-spin' }),
@@ -423,7 +493,7 @@
    * Asks for the OTP until Djomy accepts one (three tries), while watching the
    * status: the payer may approve on the phone instead (docs/djomy.md#otp-or-phone-approval).
    * Resolves with the payment if it settled meanwhile, else null.
-   * @param {import('./checkout.js').CreatedPayment} payment
+   * @param {import('./checkout.js').StepPayment} payment
    * @param {NonNullable<import('./checkout.js').PayOptions['onOtp']>} askOtp
    * @param {(step: import('./checkout.js').PayStep) => void} step
    * @param {{ baseUrl?: string, signal: AbortSignal }} base
@@ -464,15 +534,18 @@
     }
   }
 
-  /** @type {Api['pay']} */
-  async function pay(options) {
-    const { onStep, onOtp, onUpdate, onRedirect, ui, locale, timeoutMs, ...createOptions } = options;
-    // One signal for the whole flow: the caller's, or the dialog's Cancel button.
+  /**
+   * The flow's shared start: one signal (the caller's, or the dialog's Cancel
+   * button), the built-in dialog when the page renders nothing itself, and
+   * the `step` and `askOtp` that drive both.
+   * @param {import('./checkout.js').ResumeOptions} options
+   */
+  function flowFor(options) {
+    const { onStep, onOtp, ui, locale, signal: outer, baseUrl } = options;
     const controller = new AbortController();
-    const outer = createOptions.signal;
     if (outer?.aborted) throw aborted(outer);
     outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
-    const base = { baseUrl: createOptions.baseUrl, signal: controller.signal };
+    const base = { baseUrl, signal: controller.signal };
     const lang = locale ?? (document.documentElement.lang.startsWith('en') ? 'en' : 'fr');
     const dialog =
       (ui ?? !(onStep || onOtp))
@@ -483,7 +556,81 @@
       dialog?.step(step);
       onStep?.(step);
     };
-    const askOtp = onOtp ?? dialog?.otp;
+    return { base, dialog, step, askOtp: onOtp ?? dialog?.otp };
+  }
+
+  /**
+   * Takes the payer through an open payment's next step, then waits for the
+   * verified outcome. A resumed gateway payment offers the portal again as a
+   * link instead of redirecting.
+   * @param {import('./checkout.js').StepPayment} payment
+   * @param {ReturnType<typeof flowFor> & { timeoutMs?: number, onUpdate?: import('./checkout.js').WaitOptions['onUpdate'], onRedirect?: import('./checkout.js').PayOptions['onRedirect'], resumed: boolean, caller: string }} flow
+   * @returns {Promise<Payment>}
+   */
+  async function follow(payment, { base, step, askOtp, timeoutMs, onUpdate, onRedirect, resumed, caller }) {
+    const next = payment.next;
+    if ((next?.type === 'redirect' || next?.type === 'open_url') && !isWebUrl(next.url)) {
+      throw new DjomyCheckoutError({
+        code: 'bad-response',
+        title: 'Unsafe payment URL',
+        detail: 'The payment page URL is not a web address.',
+        paymentId: payment.id,
+      });
+    }
+    if (next?.type === 'redirect' && resumed) {
+      step({ type: 'portal', payment, url: next.url });
+    } else if (next?.type === 'redirect') {
+      step({ type: 'redirect', payment, url: next.url });
+      if (!onRedirect) {
+        globalThis.location.assign(next.url);
+        // The page is leaving; the outcome arrives on successUrl / cancelUrl.
+        return await new Promise(() => {});
+      }
+      // Not resumed: `payment` is pay()'s create answer.
+      onRedirect(next.url, /** @type {import('./checkout.js').CreatedPayment} */ (payment));
+    } else if (next?.type === 'otp') {
+      if (!askOtp) throw new TypeError(`DjomyCheckout.${caller}: pass onOtp, or let the built-in dialog ask`);
+      const settled = await collectOtp(payment, askOtp, step, base);
+      if (settled) {
+        step({ type: 'done', payment: settled });
+        return settled;
+      }
+      step({ type: 'verifying', payment });
+    } else if (next?.type === 'open_url') {
+      step({ type: 'open_url', payment, url: next.url });
+    } else if (next?.type === 'approve_on_phone') {
+      step({ type: 'approve_on_phone', payment });
+    } else {
+      step({ type: 'verifying', payment });
+    }
+    const result = await waitForPayment(payment.id, { ...base, timeoutMs, onUpdate });
+    step({ type: 'done', payment: result });
+    return result;
+  }
+
+  /**
+   * A flow the payer (or the caller) abandoned is forgotten: resume() must
+   * not bring back a payment that was cancelled on purpose.
+   * @param {unknown} error @param {string | null} id
+   */
+  function forgetIfAbandoned(error, id) {
+    if (id && error instanceof DjomyCheckoutError && error.code === 'aborted') forget(id);
+  }
+
+  /** @type {Api['pay']} */
+  async function pay(options) {
+    const { onStep, onOtp, onUpdate, onRedirect, ui, locale, timeoutMs, ...createOptions } = options;
+    const flow = flowFor({
+      onStep,
+      onOtp,
+      ui,
+      locale,
+      signal: createOptions.signal,
+      baseUrl: createOptions.baseUrl,
+    });
+    const { base, step } = flow;
+    /** @type {string | null} */
+    let id = null;
     try {
       step({ type: 'creating' });
       /** @type {import('./checkout.js').CreatedPayment} */
@@ -499,48 +646,61 @@
           !error.paymentId
         )
           throw error;
-        step({ type: 'outcome_unknown', paymentId: error.paymentId });
-        const result = await waitForPayment(error.paymentId, { ...base, timeoutMs, onUpdate });
+        id = error.paymentId;
+        remember(id, createOptions.flow);
+        step({ type: 'outcome_unknown', paymentId: id });
+        const result = await waitForPayment(id, { ...base, timeoutMs, onUpdate });
         step({ type: 'done', payment: result });
         return result;
       }
-      const next = payment.next;
-      if ((next?.type === 'redirect' || next?.type === 'open_url') && !isWebUrl(next.url)) {
-        throw new DjomyCheckoutError({
-          code: 'bad-response',
-          title: 'Unsafe payment URL',
-          detail: 'The payment page URL is not a web address.',
-          paymentId: payment.id,
-        });
-      }
-      if (next?.type === 'redirect') {
-        step({ type: 'redirect', payment, url: next.url });
-        if (!onRedirect) {
-          globalThis.location.assign(next.url);
-          // The page is leaving; the outcome arrives on successUrl / cancelUrl.
-          return await new Promise(() => {});
-        }
-        onRedirect(next.url, payment);
-      } else if (next?.type === 'otp') {
-        if (!askOtp) throw new TypeError('DjomyCheckout.pay: pass onOtp, or let the built-in dialog ask');
-        const settled = await collectOtp(payment, askOtp, step, base);
-        if (settled) {
-          step({ type: 'done', payment: settled });
-          return settled;
-        }
-        step({ type: 'verifying', payment });
-      } else if (next?.type === 'open_url') {
-        step({ type: 'open_url', payment, url: next.url });
-      } else if (next?.type === 'approve_on_phone') {
-        step({ type: 'approve_on_phone', payment });
-      } else {
-        step({ type: 'verifying', payment });
-      }
-      const result = await waitForPayment(payment.id, { ...base, timeoutMs, onUpdate });
-      step({ type: 'done', payment: result });
-      return result;
+      id = payment.id;
+      if (!isTerminal(payment.status)) remember(id, payment.flow);
+      return await follow(payment, {
+        ...flow,
+        timeoutMs,
+        onUpdate,
+        onRedirect,
+        resumed: false,
+        caller: 'pay',
+      });
+    } catch (error) {
+      forgetIfAbandoned(error, id);
+      throw error;
     } finally {
-      dialog?.close();
+      flow.dialog?.close();
+    }
+  }
+
+  /** @type {Api['resume']} */
+  async function resume(options = {}) {
+    const { onUpdate, timeoutMs, baseUrl, signal } = options;
+    const id = remembered();
+    if (!id) return null;
+    /** @type {Payment} */
+    let payment;
+    try {
+      payment = await getPayment(id, { baseUrl, signal });
+    } catch (error) {
+      // Not known to this Worker (any more): nothing to resume.
+      if (error instanceof DjomyCheckoutError && error.status === 404) {
+        forget(id);
+        return null;
+      }
+      throw error;
+    }
+    // Closed meanwhile (getPayment forgot it): only the outcome to report, no dialog.
+    if (isTerminal(payment.status)) {
+      options.onStep?.({ type: 'done', payment });
+      return payment;
+    }
+    const flow = flowFor(options);
+    try {
+      return await follow(payment, { ...flow, timeoutMs, onUpdate, resumed: true, caller: 'resume' });
+    } catch (error) {
+      forgetIfAbandoned(error, id);
+      throw error;
+    } finally {
+      flow.dialog?.close();
     }
   }
 
@@ -552,6 +712,7 @@
     getPayment,
     waitForPayment,
     pay,
+    resume,
     isTerminal,
     configure(options) {
       if (options.baseUrl) settings.baseUrl = options.baseUrl;

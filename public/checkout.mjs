@@ -17,6 +17,7 @@ export const {
   getPayment,
   waitForPayment,
   pay,
+  resume,
   isTerminal,
   DjomyCheckoutError,
 } = DjomyCheckout;

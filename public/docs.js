@@ -94,7 +94,7 @@ function parameters(operation) {
   const list = operation.parameters ?? [];
   if (!list.length) return null;
   return [
-    h('h4', {}, 'Parameters'),
+    h('h3', {}, 'Parameters'),
     h(
       'table',
       {},
@@ -126,7 +126,7 @@ function requestBody(operation) {
   const content = operation.requestBody?.content;
   if (!content) return null;
   return Object.entries(content).map(([type, media]) => [
-    h('h4', {}, 'Request body ', h('code', {}, type)),
+    h('h3', {}, 'Request body ', h('code', {}, type)),
     media.schema ? schemaTree(media.schema) : null,
   ]);
 }
@@ -134,7 +134,7 @@ function requestBody(operation) {
 function responses(operation) {
   const entries = Object.entries(operation.responses ?? {});
   return [
-    h('h4', {}, 'Responses'),
+    h('h3', {}, 'Responses'),
     h(
       'dl',
       { class: 'responses' },

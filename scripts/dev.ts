@@ -21,6 +21,7 @@ console.log(`
   Djomy simulator           ${stack.simUrl}/__sim/
   The payer's phone (OTP)   ${stack.simUrl}/__sim/phone
   Merchant inbox            ${stack.simUrl}/__sim/merchant/deliveries
+  Telegram alerts           ${stack.simUrl}/__sim/telegram
 
   Admin token               ${stack.adminToken}   (from .dev.vars)
   Cashier token             ${stack.viewerToken || '(VIEWER_TOKEN not set in .dev.vars)'}

@@ -131,6 +131,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       .filter(Boolean)
       .join(','),
     MERCHANT_WEBHOOK_URL: `${simUrl}/__sim/merchant/webhook`,
+    // Alerts go to the simulator's fake Bot API when the settings point at a local one.
+    ...(/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(local.TELEGRAM_API_BASE ?? '')
+      ? { TELEGRAM_API_BASE: simUrl }
+      : {}),
     ...options.workerVars,
   };
   const simVars: Record<string, string> = {
@@ -138,6 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SIM_CLIENT_SECRET: local.DJOMY_CLIENT_SECRET ?? '',
     SIM_WEBHOOK_URL: `${workerUrl}/webhooks/djomy`,
     SIM_MERCHANT_WEBHOOK_SECRET: local.MERCHANT_WEBHOOK_SECRET ?? '',
+    SIM_TELEGRAM_BOT_TOKEN: local.TELEGRAM_BOT_TOKEN ?? '',
   };
   const varFlags = (vars: Record<string, string>) =>
     Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);

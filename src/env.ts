@@ -38,6 +38,8 @@ export interface Env {
   VIEWER_TOKEN?: string;
   /** `whsec_<base64>`; required when MERCHANT_WEBHOOK_URL is set. */
   MERCHANT_WEBHOOK_SECRET?: string;
+  /** Optional: a Telegram bot's token (from @BotFather), for payment alerts on the merchant's phone. */
+  TELEGRAM_BOT_TOKEN?: string;
 
   // Vars (wrangler.toml).
   DJOMY_BASE_URL?: string;
@@ -57,6 +59,12 @@ export interface Env {
   RETENTION_DAYS?: string;
   /** `free` (default) or `paid`: the Cloudflare plan whose per-invocation limits the Worker keeps to. */
   WORKERS_PLAN?: string;
+  /** The shop's name, shown to payers on their payment page and receipt. */
+  MERCHANT_NAME?: string;
+  /** The chat (a person, a group) that receives payment alerts; with TELEGRAM_BOT_TOKEN. */
+  TELEGRAM_CHAT_ID?: string;
+  /** The Bot API's origin (default https://api.telegram.org; the simulator locally). */
+  TELEGRAM_API_BASE?: string;
 }
 
 export interface Config {
@@ -76,6 +84,10 @@ export interface Config {
   otpMethods: ReadonlySet<string>;
   openAmount: { min: number; max: number } | null;
   merchantWebhook: { url: string; secret: string } | null;
+  /** Payment alerts to a Telegram chat, when both settings are there. */
+  telegram: { apiBase: string; token: string; chatId: string } | null;
+  /** The shop's name for payers; null = none shown. */
+  merchantName: string | null;
   defaultCountry: Country;
   promptsPerPhone: number;
   retentionDays: number;
@@ -210,6 +222,23 @@ export function loadConfig(env: Env): LoadedConfig {
     } else merchantWebhook = { url: url.href, secret };
   }
 
+  let telegram: Config['telegram'] = null;
+  const botToken = text(env.TELEGRAM_BOT_TOKEN);
+  const chatId = text(env.TELEGRAM_CHAT_ID);
+  if (botToken || chatId) {
+    const apiBase = parseOrigin(text(env.TELEGRAM_API_BASE) ?? 'https://api.telegram.org');
+    if (!botToken || !/^\d{3,20}:[\w-]{20,100}$/.test(botToken))
+      problem(
+        'TELEGRAM_BOT_TOKEN',
+        'must be the token @BotFather gave (digits:letters) when TELEGRAM_CHAT_ID is set',
+      );
+    else if (!chatId || !/^(-?\d{1,20}|@\w{5,64})$/.test(chatId))
+      problem('TELEGRAM_CHAT_ID', 'must be a chat id (digits, negative for a group) or @channelname');
+    else if (!apiBase) problem('TELEGRAM_API_BASE', 'must be an https URL (http only for loopback hosts)');
+    else telegram = { apiBase, token: botToken, chatId };
+  }
+  const merchantName = text(env.MERCHANT_NAME)?.slice(0, 100) ?? null;
+
   const country = (text(env.DEFAULT_COUNTRY) ?? 'GN').toUpperCase();
   const defaultCountry = (COUNTRIES as readonly string[]).includes(country) ? (country as Country) : 'GN';
   if (defaultCountry !== country) problem('DEFAULT_COUNTRY', 'must be GN, SL or LR');
@@ -237,6 +266,8 @@ export function loadConfig(env: Env): LoadedConfig {
     otpMethods,
     openAmount,
     merchantWebhook,
+    telegram,
+    merchantName,
     defaultCountry,
     promptsPerPhone: Math.max(1, promptsPerPhone),
     retentionDays: Math.max(1, retentionDays),

@@ -50,6 +50,10 @@ const STRINGS = {
     'step.openText': 'Ouvrez {method} pour confirmer le paiement de {amount}, puis revenez ici.',
     'step.open': 'Ouvrir {method}',
     'step.verifying': 'Vérification du paiement auprès de Djomy…',
+    'step.portalTitle': 'Paiement en cours sur la page Djomy',
+    'step.portalText':
+      'Votre paiement de {amount} est toujours ouvert sur la page Djomy. Continuez-le là-bas ; cette page se met à jour d’elle-même.',
+    'step.portal': 'Continuer le paiement',
     'step.unknownTitle': 'Ne payez pas une seconde fois',
     'step.unknownText':
       "La demande de paiement a peut-être déjà été envoyée à votre téléphone. Ne payez pas une seconde fois : cette page se mettra à jour d'elle-même dès que Djomy aura confirmé.",
@@ -136,6 +140,10 @@ const STRINGS = {
     'step.openText': 'Open {method} to confirm the payment of {amount}, then come back here.',
     'step.open': 'Open {method}',
     'step.verifying': 'Checking the payment with Djomy…',
+    'step.portalTitle': 'Payment in progress on Djomy’s page',
+    'step.portalText':
+      'Your payment of {amount} is still open on Djomy’s page. Continue it there; this page updates by itself.',
+    'step.portal': 'Continue the payment',
     'step.unknownTitle': 'Do not pay again',
     'step.unknownText':
       'The payment request may already be on your phone. Do not pay a second time: this page will update by itself once Djomy confirms.',

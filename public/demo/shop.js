@@ -2,7 +2,9 @@
  * The demo shop: catalog from the Worker, a cart in localStorage, and a
  * checkout that goes through `DjomyCheckout.pay()` only. The page renders the
  * payment steps itself (`onStep`, `onOtp`) rather than the SDK's dialog, to
- * show how a site keeps its own look.
+ * show how a site keeps its own look. On load, `DjomyCheckout.resume()` picks
+ * up a payment left open by a reload, a closed tab or a lost return from
+ * Djomy's portal.
  */
 import { cartLines, changeQuantity } from './cart.js';
 import { h, hueOf } from './dom.js';
@@ -35,7 +37,7 @@ function productCard(product) {
       { class: 'tile', style: { '--hue': String(hue) }, 'aria-hidden': 'true' },
       product.name.slice(0, 1),
     ),
-    h('h3', {}, product.name),
+    h('h2', {}, product.name),
     h(
       'p',
       { class: 'price', 'data-testid': `price-${product.sku}` },
@@ -282,6 +284,13 @@ function renderStep(step) {
         ),
       ];
       break;
+    case 'portal': // resume(): the gateway payment is still open; a link back, never a redirect
+      content = [
+        h('h2', {}, t('step.portalTitle')),
+        h('p', {}, t('step.portalText', vars)),
+        h('a', { class: 'button primary', href: step.url, 'data-testid': 'step-portal' }, t('step.portal')),
+      ];
+      break;
     case 'outcome_unknown':
       content = [
         h('h2', {}, t('step.unknownTitle')),
@@ -388,6 +397,30 @@ async function checkout(event) {
   }
 }
 
+/**
+ * Picks up the payment the SDK remembered (it keeps only its id): an open one
+ * goes on in the step panel where it stood, a closed one goes to its result page.
+ */
+async function resumePayment() {
+  flow = new AbortController();
+  renderCart();
+  try {
+    const payment = await DjomyCheckout.resume({
+      signal: flow.signal,
+      onStep: renderStep,
+      onOtp: askOtp,
+      onUpdate: showUpdate,
+    });
+    if (payment) return location.assign(resultUrl(payment));
+  } catch (error) {
+    if (!(error instanceof DjomyCheckout.DjomyCheckoutError)) throw error;
+    if (error.code === 'timeout' && error.paymentId)
+      return location.assign(`success.html?payment=${error.paymentId}`);
+    // Aborted by the payer, or the Worker unreachable: the shop as usual (a later load tries again).
+  }
+  backToForm();
+}
+
 // ── Wiring ───────────────────────────────────────────────────────────────────
 
 form.addEventListener('submit', checkout);
@@ -400,3 +433,4 @@ onLanguage(() => {
   renderCart();
 });
 loadCatalog();
+resumePayment();

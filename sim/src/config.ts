@@ -35,6 +35,13 @@ export const configPatchSchema = z
       })
       .partial(),
     redirectUrlOverride: z.string().min(1).nullable(),
+    telegramResponse: z
+      .strictObject({
+        status: z.int().min(200).max(599),
+        retryAfter: z.int().min(0).max(3600),
+        times: z.int().min(0).nullable(),
+      })
+      .partial(),
   })
   .partial();
 
@@ -74,6 +81,11 @@ export interface SimConfig {
    * `javascript:` or plain-http URL, to test that the Worker never sends a payer there.
    */
   redirectUrlOverride: string | null;
+  /**
+   * How the fake Bot API answers: a status (429 with `retryAfter` seconds, 500…)
+   * for the next `times` messages (`null`: until changed), then 200 again.
+   */
+  telegramResponse: { status: number; retryAfter: number; times: number | null };
 }
 
 export function defaultConfig(env: SimEnv): SimConfig {
@@ -94,6 +106,7 @@ export function defaultConfig(env: SimEnv): SimConfig {
     currencyLabel: null,
     merchantResponse: { status: 200, failRate: 0, location: null },
     redirectUrlOverride: null,
+    telegramResponse: { status: 200, retryAfter: 0, times: null },
   };
 }
 
@@ -117,6 +130,7 @@ export function patchConfig(patch: ConfigPatch): SimConfig {
     webhookRetry: { ...base.webhookRetry, ...patch.webhookRetry },
     methodModes: { ...base.methodModes, ...patch.methodModes },
     merchantResponse: { ...base.merchantResponse, ...patch.merchantResponse },
+    telegramResponse: { ...base.telegramResponse, ...patch.telegramResponse },
   };
   return current;
 }

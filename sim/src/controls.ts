@@ -14,6 +14,7 @@ import { changeStatus, expireLinkIfStale, refreshPayment } from './lifecycle.ts'
 import { payOnLink } from './link-payments.ts';
 import { clearMerchantInbox, merchantDeliveries, receiveMerchantWebhook } from './merchant-inbox.ts';
 import { allPayments, clearStore, links, payments, paymentsByReference } from './store.ts';
+import { clearTelegramInbox, telegramMessages } from './telegram.ts';
 import { linkView, truthView } from './views.ts';
 import { drainWebhooks, replayWebhook, resetWebhooks, webhookLog } from './webhooks.ts';
 
@@ -25,6 +26,7 @@ export function resetSimulator(env: SimEnv): void {
   resetCounters();
   resetWebhooks();
   clearMerchantInbox();
+  clearTelegramInbox();
   clearFaults();
 }
 
@@ -140,3 +142,4 @@ controls.post('/webhooks/replay', async (c) => {
 
 controls.post('/merchant/webhook', receiveMerchantWebhook);
 controls.get('/merchant/deliveries', (c) => c.json({ deliveries: merchantDeliveries() }));
+controls.get('/telegram/messages', (c) => c.json({ messages: telegramMessages() }));

@@ -8,6 +8,8 @@ export interface SimEnv {
   SIM_WEBHOOK_URL?: string;
   /** `whsec_…` secret that the merchant inbox checks Standard Webhooks signatures with. */
   SIM_MERCHANT_WEBHOOK_SECRET: string;
+  /** The bot token the fake Telegram Bot API accepts; unset = any. */
+  SIM_TELEGRAM_BOT_TOKEN?: string;
 }
 
 export type SimHono = {

@@ -10,6 +10,7 @@ import { controls, resetSimulator } from './controls.ts';
 import type { SimEnv, SimHono } from './env.ts';
 import { fail, MESSAGES } from './envelope.ts';
 import { pages } from './pages/index.ts';
+import { sendMessage } from './telegram.ts';
 import { flushWebhooks } from './webhooks.ts';
 
 let started = false;
@@ -32,6 +33,8 @@ app.use('*', async (c, next) => {
 app.route('/', api);
 app.route('/__sim', controls);
 app.route('/', pages);
+// The fake Telegram Bot API (sim/src/telegram.ts).
+app.post('/:bot/sendMessage', sendMessage);
 
 app.notFound((c) => fail(c, 404, MESSAGES.notFound));
 app.onError((error, c) => {

@@ -3,11 +3,12 @@
  * (src/http/routers.ts), routes inside use relative paths. Every error leaves
  * as problem+json; a Djomy fault that escapes a use case becomes its 502/503.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { DjomyError } from '../djomy/errors.ts';
 import { loadConfig } from '../env.ts';
 import { isD1Error, recordIncident } from '../lib/incidents.ts';
 import { describeError } from '../lib/log.ts';
+import { mcp } from '../mcp/index.ts';
 import type { AppContext, AppEnv, DepsFactory } from './context.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { DJOMY_SETTINGS, djomyProblem, Problem, problemResponse } from './problem.ts';
@@ -15,6 +16,7 @@ import { admin } from './routes/admin/index.ts';
 import { catalog } from './routes/catalog.ts';
 import { checkoutForm } from './routes/checkout-form.ts';
 import { health } from './routes/health.ts';
+import { payerPages } from './routes/payer-pages.ts';
 import { payments } from './routes/payments.ts';
 import { returns } from './routes/return.ts';
 import { session } from './routes/session.ts';
@@ -68,6 +70,8 @@ export function createApp(buildDeps: DepsFactory): Hono<AppEnv> {
     .route('/checkout', checkoutForm)
     .route('/webhooks/djomy', webhooks)
     .route('/healthz', health)
+    .route('/', payerPages)
+    .route('/mcp', mcp)
     .notFound(notFound)
     .onError(onError);
 }

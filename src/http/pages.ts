@@ -64,7 +64,7 @@ function contentSecurityPolicy(): Promise<string> {
 /**
  * Answers an HTML page with the security headers every page of the Worker carries.
  *
- * @example return htmlPage(c, errorPage('Paiement impossible', detail), 400)
+ * @example return htmlPage(c, errorPage('Paiement impossible', ['Formulaire incomplet.', 'Incomplete form.']), 400)
  */
 export async function htmlPage(
   c: Context,
@@ -91,7 +91,9 @@ function amount(payment: PublicPayment): string {
 
 /**
  * Djomy has not given its verdict yet. The page polls the public view and
- * reloads itself (with a meta refresh when JavaScript is off).
+ * reloads itself once the verdict is in; without JavaScript the payer
+ * reloads it with its link (no meta refresh: a page that reloads on a timer
+ * takes a screen reader back to its top, WCAG 2.2.1).
  */
 export function pendingPage(payment: PublicPayment): Page {
   return layout(
@@ -101,8 +103,10 @@ export function pendingPage(payment: PublicPayment): Page {
       <p>Nous attendons la confirmation de Djomy pour ${amount(payment)}.</p>
       <p class="en" lang="en">Waiting for Djomy to confirm the payment. This page updates by itself.</p>
       <p>Ne payez pas une seconde fois. <span class="en" lang="en">Do not pay again.</span></p>
-      <p data-testid="payment-status">${payment.status}</p><script>${raw(POLL_SCRIPT)}</script>`,
-    { head: html`<meta http-equiv="refresh" content="10">`, paymentId: payment.id },
+      <p data-testid="payment-status">${payment.status}</p>
+      <p><a href="/return/${payment.id}">Actualiser <span lang="en">(refresh)</span></a> ·
+        <a href="/pay/${payment.id}">Page du paiement <span lang="en">(payment page)</span></a></p><script>${raw(POLL_SCRIPT)}</script>`,
+    { paymentId: payment.id },
   );
 }
 
@@ -116,10 +120,15 @@ export function resultPage(payment: PublicPayment): Page {
   return layout(
     title,
     html`<h1>${title}</h1><p>${amount(payment)}${payment.reference ? html` — ${payment.reference}` : ''}</p>
-      <p class="en" lang="en">${english}</p><p data-testid="payment-status">${payment.status}</p>`,
+      <p class="en" lang="en">${english}</p><p data-testid="payment-status">${payment.status}</p>${
+        payment.paid
+          ? html`<p><a href="/r/${payment.id}">Voir le reçu <span lang="en">(receipt)</span></a></p>`
+          : ''
+      }`,
   );
 }
 
-export function errorPage(title: string, detail: string): Page {
-  return layout(title, html`<h1>${title}</h1><p>${detail}</p>`);
+/** An error, in French then in English. */
+export function errorPage(title: string, [french, english]: readonly [string, string]): Page {
+  return layout(title, html`<h1>${title}</h1><p>${french}</p><p class="en" lang="en">${english}</p>`);
 }

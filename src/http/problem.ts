@@ -22,8 +22,13 @@ export const PROBLEM_TYPES = {
   'origin-not-allowed':
     'The browser origin (named in `detail`) is not in ALLOWED_ORIGINS, or is not a valid origin.',
   'rate-limited': 'Too many requests from this IP; retry after Retry-After.',
-  'too-large': 'The body is over the limit (16 KiB for the API, 64 KiB for webhooks).',
+  'too-large': 'The body is over the limit (16 KiB for the API, 64 KiB for webhooks and MCP).',
   'unsupported-media-type': 'Send application/json.',
+  'method-not-allowed':
+    'MCP is POST only here: the server is stateless and answers JSON, so it offers no SSE stream (GET) and no session to end (DELETE).',
+  'not-acceptable': 'MCP answers application/json only: send an Accept that allows it (or none).',
+  'unsupported-protocol-version':
+    'The MCP-Protocol-Version header names a revision this server does not speak (2025-06-18 and 2025-11-25 are).',
   misconfigured: 'A setting this route needs is missing or invalid; /healthz names it.',
   'djomy-refused': "Djomy refused the request; `detail` is Djomy's own message.",
   'otp-refused': 'Djomy refused the one-time code (wrong or expired); the payer may type it again.',
@@ -39,6 +44,8 @@ export const PROBLEM_TYPES = {
   'djomy-unavailable': 'Djomy did not answer properly after retries; retry with the same Idempotency-Key.',
   'djomy-configuration':
     "Djomy refused this Worker: wrong credentials, or its edge refused the Worker's IP or partner domain. See /api/admin/diagnostics.",
+  'alert-failed':
+    "Telegram refused the test alert; `detail` is Telegram's own answer (a wrong token, a chat that never wrote to the bot).",
   'bad-signature': 'A webhook without a valid X-Webhook-Signature; nothing was stored.',
   'not-stored': 'A webhook could not be stored or queued; the sender should retry.',
   'storage-unavailable':

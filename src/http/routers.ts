@@ -5,7 +5,7 @@
  * - browser pages and forms (return URL, no-JavaScript checkout): the rate limit;
  * - the admin API and console: its own rate limit, then a token or the console session.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import type { AdminEnv, AppEnv } from './context.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { publicCors } from './middleware/cors.ts';

@@ -69,6 +69,20 @@ export function roleOfToken(config: Pick<Config, 'adminToken' | 'viewerToken'>, 
   return null;
 }
 
+/**
+ * The role an `Authorization` header gives: `Bearer <token>` with a token of
+ * a role, compared in constant time; null for anything else.
+ *
+ * @example const role = roleOfBearer(config, c.req.header('authorization'))
+ */
+export function roleOfBearer(
+  config: Pick<Config, 'adminToken' | 'viewerToken'>,
+  header: string | undefined,
+): Role | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match ? roleOfToken(config, match[1] as string) : null;
+}
+
 /** A new session for `role`, and the cookie value that carries it. */
 export async function openSession(
   config: Pick<Config, 'adminToken' | 'viewerToken'>,

@@ -18,7 +18,7 @@ export interface RouteSpec {
   path: string;
   summary: string;
   description?: string;
-  tag: 'Checkout' | 'Browser' | 'Webhooks' | 'Admin' | 'Operations';
+  tag: 'Checkout' | 'Browser' | 'Webhooks' | 'Admin' | 'MCP' | 'Operations';
   admin?: boolean;
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;

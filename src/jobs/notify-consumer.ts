@@ -27,10 +27,12 @@ export async function handleNotifyMessage(deps: PaymentDeps, message: Message<un
     message.ack();
     return;
   }
-  deps.log.warn('merchant webhook failed; retrying', {
+  deps.log.warn('merchant event not delivered; retrying', {
     outboxId: parsed.data.outboxId,
     error: outcome.reason,
     attempts: message.attempts,
   });
-  message.retry({ delaySeconds: retryDelaySeconds(message.attempts, { base: 5, cap: 3600 }) });
+  const backoff = retryDelaySeconds(message.attempts, { base: 5, cap: 3600 });
+  // A 429's retry_after, or a delivery already running elsewhere, says how long to wait at least.
+  message.retry({ delaySeconds: Math.max(backoff, outcome.retryAfterSeconds ?? 0) });
 }

@@ -5,15 +5,30 @@
  * project goes through here.
  */
 
+import type { Config } from '../env.ts';
 import { recordIncident } from '../lib/incidents.ts';
 import type { TransactionNews } from '../store/payments.ts';
 import { applyTransition } from '../store/payments.ts';
 import { deliverNotification } from './deliver-notification.ts';
 import type { PaymentDeps } from './deps.ts';
-import { draftMerchantEvents } from './model/merchant-event.ts';
+import { draftMerchantEvents, type OutboxChannel } from './model/merchant-event.ts';
 import type { EventSource } from './model/messages.ts';
 import type { Payment } from './model/payment.ts';
 import { afterTransition, type Change } from './model/status.ts';
+
+/** The channels merchant events go to: each configured one gets its own outbox row. */
+function channelsOf(config: Config): OutboxChannel[] {
+  return [
+    ...(config.merchantWebhook ? ['webhook' as const] : []),
+    ...(config.telegram ? ['telegram' as const] : []),
+  ];
+}
+
+/** The console's page of a payment, for alerts; none when PUBLIC_URL is not set (the cron knows no request URL). */
+function consoleLink(config: Config): ((paymentId: string) => string) | null {
+  const origin = config.publicUrl;
+  return origin ? (paymentId) => `${origin}/admin/#/payments/${paymentId}` : null;
+}
 
 export interface CommitOptions {
   source: EventSource;
@@ -38,8 +53,13 @@ export async function commitTransition(
   options: CommitOptions,
 ): Promise<Payment | null> {
   const { source, now } = options;
-  const channels = deps.config.merchantWebhook ? (['webhook'] as const) : [];
-  const outbox = draftMerchantEvents(afterTransition(payment, change, now), change, channels, now);
+  const outbox = draftMerchantEvents(
+    afterTransition(payment, change, now),
+    change,
+    channelsOf(deps.config),
+    now,
+    consoleLink(deps.config),
+  );
   const written = await applyTransition(deps.db, payment, change, { ...options, outbox });
   if (!written) return null;
   if (change.to !== payment.status || change.transaction || change.flag !== payment.flag) {

@@ -46,7 +46,7 @@ export async function listPaymentPage(
 ): Promise<PageOutcome> {
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   if (after === null) return { kind: 'bad_cursor' };
-  const rows = await listPayments(deps.db, { ...filter, limit: page.limit + 1, after });
+  const rows = await listPayments(deps.db, { ...filter, limit: page.limit + 1, after, now: deps.now() });
   const shown = rows.slice(0, page.limit);
   const last = shown.at(-1);
   return {
@@ -100,6 +100,8 @@ export function exportPaymentsCsv(
   const encoder = new TextEncoder();
   let after: { createdAt: number; id: string } | undefined;
   let started = false;
+  // One present for the whole export, so that every page agrees on what is stuck.
+  const now = deps.now();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
@@ -109,7 +111,7 @@ export function exportPaymentsCsv(
       }
       const page = await paymentCsvPage(
         deps.db,
-        { ...filter, limit: CSV_PAGE, after },
+        { ...filter, limit: CSV_PAGE, after, now },
         { maskPhones: !revealsPhones(role) },
       );
       if (page.lines) controller.enqueue(encoder.encode(page.lines));

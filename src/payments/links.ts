@@ -1,17 +1,54 @@
 /**
- * Djomy payment links (e.g. a static QR code at a shop counter): creating
- * one, reading one as Djomy sees it now, and the page URL to encode in its
- * QR code. A MULTIPLE link always carries a `usageLimit`: without one Djomy
- * closes it after its first payment (docs/djomy.md#payment-links).
+ * Djomy payment links (e.g. a static QR code at a shop counter): what a
+ * merchant may ask for (one schema for the admin API and the MCP tools),
+ * creating one, reading one as Djomy sees it now, and the page URL to encode
+ * in its QR code. A MULTIPLE link always carries a `usageLimit`: without one
+ * Djomy closes it after its first payment (docs/djomy.md#payment-links).
  */
+import * as z from 'zod/mini';
 import { DjomyError } from '../djomy/errors.ts';
-import type { CreateLinkRequest, DjomyLink, GatewayMethod } from '../djomy/schemas.ts';
+import { COUNTRIES, type Country, normalizePhone } from '../djomy/phone.ts';
+import {
+  type CreateLinkRequest,
+  type DjomyLink,
+  GATEWAY_METHODS,
+  type GatewayMethod,
+} from '../djomy/schemas.ts';
+import type { FieldError } from '../lib/field-error.ts';
 import { isSafeBrowserUrl } from '../lib/urls.ts';
 import { getLink, saveLink } from '../store/links.ts';
 import { djomyOf, type PaymentDeps } from './deps.ts';
 
 /** What Djomy's own Odoo plugin uses for an "unlimited" static shop QR (docs/djomy.md#payment-links). */
 export const UNLIMITED_USES = 100_000;
+
+/** A link as the merchant asks for it. No transforms, so its JSON Schema can be generated. */
+export const CreateLinkBody = z
+  .strictObject({
+    usageType: z.enum(['UNIQUE', 'MULTIPLE']),
+    usageLimit: z.optional(z.int().check(z.positive(), z.lte(UNLIMITED_USES))),
+    amount: z.optional(z.int().check(z.positive(), z.lte(1_000_000_000_000))),
+    countryCode: z.optional(z.enum(COUNTRIES)),
+    linkName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    description: z.optional(z.string().check(z.maxLength(255))),
+    merchantReference: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    phone: z.optional(z.string().check(z.minLength(6), z.maxLength(32))),
+    sendSms: z.optional(z.boolean()),
+    expiresAt: z.optional(z.iso.datetime()),
+    allowedPaymentMethods: z.optional(z.array(z.enum(GATEWAY_METHODS)).check(z.minLength(1), z.maxLength(5))),
+    returnUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  })
+  .check(
+    z.refine((b) => !b.sendSms || b.phone !== undefined, {
+      message: 'sending by SMS needs phone',
+      path: ['phone'],
+    }),
+    z.refine((b) => b.usageType === 'MULTIPLE' || b.usageLimit === undefined, {
+      message: 'only for MULTIPLE links',
+      path: ['usageLimit'],
+    }),
+  );
+export type CreateLinkBody = z.infer<typeof CreateLinkBody>;
 
 export interface CreateLinkCommand {
   usageType: 'UNIQUE' | 'MULTIPLE';
@@ -27,6 +64,54 @@ export interface CreateLinkCommand {
   expiresAt?: string;
   allowedPaymentMethods?: GatewayMethod[];
   returnUrl?: string;
+}
+
+/**
+ * The command a link request asks for, or what is wrong with it: a phone that
+ * is not one of the country's, a return URL of a site the entry point does
+ * not allow (`allowedUrl` is its rule, src/http/origins.ts).
+ *
+ * @example const prepared = linkCommand(body, { defaultCountry: 'GN', allowedUrl: (url) => isAllowedOrigin(c, url) })
+ */
+export function linkCommand(
+  body: CreateLinkBody,
+  { defaultCountry, allowedUrl }: { defaultCountry: Country; allowedUrl: (url: string) => boolean },
+): { ok: true; command: CreateLinkCommand } | { ok: false; errors: FieldError[] } {
+  const { phone, ...link } = body;
+  const countryCode = body.countryCode ?? defaultCountry;
+  const errors: FieldError[] = [];
+  let phoneNumber: string | undefined;
+  if (phone) {
+    const normalized = normalizePhone(phone, countryCode);
+    if (normalized.ok) phoneNumber = normalized.phone;
+    else errors.push({ path: 'phone', message: normalized.reason });
+  }
+  if (body.returnUrl !== undefined && !allowedUrl(body.returnUrl))
+    errors.push({ path: 'returnUrl', message: 'its origin is not in ALLOWED_ORIGINS' });
+  return errors.length ? { ok: false, errors } : { ok: true, command: { ...link, countryCode, phoneNumber } };
+}
+
+/**
+ * A link as the merchant's tools show it (the admin API, the MCP tools).
+ *
+ * @example return c.json(linkView(outcome.link))
+ */
+export function linkView(link: DjomyLink) {
+  return {
+    reference: link.reference,
+    paymentPageUrl: link.pageUrl,
+    status: link.status,
+    usageType: link.usageType,
+    usageLimit: link.usageLimit,
+    numberOfUsage: link.numberOfUsage,
+    consumed: link.consumed,
+    amount: link.amountToPay,
+    countryCode: link.countryCode,
+    linkName: link.linkName,
+    merchantReference: link.merchantReference,
+    expiresAt: link.expiresAt,
+    payments: link.payments,
+  };
 }
 
 export type LinkOutcome =

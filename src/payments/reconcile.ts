@@ -54,6 +54,9 @@ import { verifyTransaction } from './verify-payment.ts';
  * with it, they keep a run within the Free plan's 50 D1 queries and 50
  * subrequests (test/budgets/ counts them).
  */
+/** Between two alerts to the same Telegram chat. */
+const TELEGRAM_SPACING_MS = 1100;
+
 export const CRON_LIMITS = {
   /** Outbox rows delivered here when the queue refuses them (Paid plan). */
   outboxInlineFallback: 8,
@@ -150,6 +153,7 @@ async function resendOutbox(deps: PaymentDeps, now: number, report: ReconcileRep
     untriedSince: now - OUTBOX_UNTRIED,
     idleSince: now - OUTBOX_IDLE,
     limit: perRun + CRON_LIMITS.outboxGiveUp,
+    now,
   });
   const due: OutboxRow[] = [];
   for (const row of stuck) {
@@ -175,7 +179,14 @@ async function resendOutbox(deps: PaymentDeps, now: number, report: ReconcileRep
       due.splice(CRON_LIMITS.outboxInlineFallback);
     }
   }
+  let lastAlertAt = 0;
   for (const row of due) {
+    // Telegram takes about one message a second per chat.
+    if (row.channel === 'telegram') {
+      const wait = lastAlertAt + TELEGRAM_SPACING_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastAlertAt = Date.now();
+    }
     const outcome = await deliverNotification(deps, row).catch(() => null);
     if (outcome?.kind === 'done') report.notifyDelivered++;
   }

@@ -7,10 +7,13 @@
  *   payment's age (10 s to 60 s), counted from creation for a payment never
  *   checked (a poll right after create has nothing to learn);
  * - `return`: the payer coming back is news, so at once, then at most every
- *   few seconds on reloads.
+ *   few seconds on reloads. When a check is already running (the webhook
+ *   Djomy sent as the payer paid), its verdict is waited for a moment: a
+ *   payer without JavaScript would otherwise land on a page that cannot
+ *   update itself.
  * A Djomy fault is logged and the payment answered as the ledger has it.
  */
-import { claimVerify } from '../store/payments.ts';
+import { claimVerify, getPayment } from '../store/payments.ts';
 import type { PaymentDeps } from './deps.ts';
 import { POLL_VERIFY_INTERVAL, RETURN_VERIFY_INTERVAL } from './model/lifetimes.ts';
 import type { Payment } from './model/payment.ts';
@@ -35,11 +38,25 @@ export async function verifyIfDue(
           countFromCreation: true,
         }
       : { now, interval: RETURN_VERIFY_INTERVAL, countFromCreation: false };
-  if (!(await claimVerify(deps.db, payment.id, claim))) return payment;
+  if (!(await claimVerify(deps.db, payment.id, claim)))
+    return trigger === 'return' ? awaitRunningCheck(deps, payment) : payment;
   try {
     return (await verifyPayment(deps, payment, trigger)).payment;
   } catch (error) {
     deps.log.warn(`${trigger} verify failed`, { paymentId: payment.id, error: String(error) });
     return payment;
   }
+}
+
+/** How long a return waits for a check already running, in steps: about what one Djomy call takes. */
+const RUNNING_CHECK_WAITS_MS = [500, 1000, 1500];
+
+async function awaitRunningCheck(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  let latest = payment;
+  for (const wait of RUNNING_CHECK_WAITS_MS) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    latest = (await getPayment(deps.db, payment.id)) ?? latest;
+    if (isTerminal(latest.status)) break;
+  }
+  return latest;
 }

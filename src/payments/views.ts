@@ -71,3 +71,25 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   } catch {}
   return null;
 }
+
+/**
+ * What a receipt shows: everything only for a paid payment; otherwise just
+ * that it is not paid (yet), so nothing unpaid can look like a receipt. The
+ * phone is masked: the page is for the payer and whoever they show it to.
+ */
+export function receiptView(payment: Payment, merchantName: string | null, now: number) {
+  const paid = payment.paid;
+  return {
+    paid,
+    status: payment.status,
+    merchantName,
+    amount: payment.amount,
+    currency: payment.currency,
+    paymentMethod: paid ? payment.paymentMethod : null,
+    reference: paid ? payment.reference : null,
+    paidAt: paid ? iso(payment.paidAt ?? payment.verifiedAt) : null,
+    payer: paid && payment.payerPhone ? maskPhone(payment.payerPhone) : null,
+    transactionId: paid ? payment.transactionId : null,
+    checkedAt: new Date(now).toISOString(),
+  };
+}

@@ -14,6 +14,8 @@ export interface OutboxRow extends OutboxDraft {
   lastError: string | null;
   lastAttemptAt: number | null;
   deliveredAt: number | null;
+  /** Not tried again before this: a delivery holds it, or the channel asked to wait. */
+  nextAttemptAt: number | null;
 }
 
 /**
@@ -53,6 +55,7 @@ interface Row {
   created_at: number;
   last_attempt_at: number | null;
   delivered_at: number | null;
+  next_attempt_at: number | null;
 }
 
 function toOutbox(row: Row): OutboxRow {
@@ -69,6 +72,7 @@ function toOutbox(row: Row): OutboxRow {
     lastError: row.last_error,
     lastAttemptAt: row.last_attempt_at,
     deliveredAt: row.delivered_at,
+    nextAttemptAt: row.next_attempt_at,
   };
 }
 
@@ -85,20 +89,44 @@ export async function listOutboxForPayment(db: D1Database, paymentId: string): P
   return results.map(toOutbox);
 }
 
-/** Records one delivery attempt and its outcome. */
+/**
+ * Takes a pending row for one delivery attempt: it is not tried elsewhere
+ * until `now + leaseMs` (a duplicated queue message, the cron). Null when the
+ * row is not pending, or is held or told to wait (`findOutboxState` says which).
+ */
+export async function claimOutbox(
+  db: D1Database,
+  id: string,
+  { now, leaseMs }: { now: number; leaseMs: number },
+): Promise<OutboxRow | null> {
+  const row = await db
+    .prepare(
+      `UPDATE outbox SET next_attempt_at = ?2 + ?3
+       WHERE id = ?1 AND state = 'pending' AND coalesce(next_attempt_at, 0) <= ?2 RETURNING *`,
+    )
+    .bind(id, now, leaseMs)
+    .first<Row>();
+  return row ? toOutbox(row) : null;
+}
+
+/**
+ * Records one delivery attempt and its outcome, and releases the row: it may
+ * be tried again at `retryAt` (a channel's requested wait), or whenever the
+ * cron next finds it.
+ */
 export async function recordDelivery(
   db: D1Database,
   id: string,
-  outcome: { state: OutboxState; error: string | null },
+  outcome: { state: OutboxState; error: string | null; retryAt?: number },
   now: number,
 ): Promise<void> {
   await db
     .prepare(
       `UPDATE outbox SET state = ?2, last_error = ?3, attempts = attempts + 1, last_attempt_at = ?4,
-         delivered_at = CASE WHEN ?2 = 'delivered' THEN ?4 ELSE delivered_at END
+         delivered_at = CASE WHEN ?2 = 'delivered' THEN ?4 ELSE delivered_at END, next_attempt_at = ?5
        WHERE id = ?1 AND state = 'pending'`,
     )
-    .bind(id, outcome.state, outcome.error, now)
+    .bind(id, outcome.state, outcome.error, now, outcome.retryAt ?? null)
     .run();
 }
 
@@ -109,15 +137,21 @@ export async function recordDelivery(
  */
 export async function listStuckOutbox(
   db: D1Database,
-  { untriedSince, idleSince, limit }: { untriedSince: number; idleSince: number; limit: number },
+  {
+    untriedSince,
+    idleSince,
+    limit,
+    now,
+  }: { untriedSince: number; idleSince: number; limit: number; now: number },
 ): Promise<OutboxRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM outbox WHERE state = 'pending'
          AND ((last_attempt_at IS NULL AND created_at < ?1) OR last_attempt_at < ?2)
+         AND coalesce(next_attempt_at, 0) <= ?4
        ORDER BY created_at LIMIT ?3`,
     )
-    .bind(untriedSince, idleSince, limit)
+    .bind(untriedSince, idleSince, limit, now)
     .all<Row>();
   return results.map(toOutbox);
 }
@@ -143,7 +177,7 @@ export async function reopenOutbox(db: D1Database, draft: OutboxDraft): Promise<
     .prepare(
       `INSERT INTO outbox (id, payment_id, type, event_key, channel, payload, created_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-       ON CONFLICT (payment_id, event_key, channel) DO UPDATE SET state = 'pending'
+       ON CONFLICT (payment_id, event_key, channel) DO UPDATE SET state = 'pending', next_attempt_at = NULL
        RETURNING *`,
     )
     .bind(
@@ -178,7 +212,12 @@ export async function deliveryStats(db: D1Database): Promise<DeliveryStats> {
          (SELECT last_error FROM outbox WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL
             ORDER BY last_attempt_at DESC LIMIT 1) AS last_error`,
     )
-    .first<{ pending: number; failed: number; last_delivered_at: number | null; last_error: string | null }>();
+    .first<{
+      pending: number;
+      failed: number;
+      last_delivered_at: number | null;
+      last_error: string | null;
+    }>();
   return {
     pending: row?.pending ?? 0,
     failed: row?.failed ?? 0,

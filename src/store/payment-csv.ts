@@ -82,7 +82,7 @@ function lineSql(maskPhones: boolean): string {
  */
 export async function paymentCsvPage(
   db: D1Database,
-  query: PaymentFilter & Pick<PaymentQuery, 'after' | 'limit'>,
+  query: PaymentFilter & Pick<PaymentQuery, 'after' | 'limit' | 'now'>,
   options: { maskPhones: boolean },
 ): Promise<{ lines: string; next: { createdAt: number; id: string } | null }> {
   const { sql, binds } = paymentsWhere(query);

@@ -490,9 +490,11 @@ export interface PaymentQuery extends PaymentFilter {
   limit: number;
   /** Continue after this (created_at, id), newest first. */
   after?: { createdAt: number; id: string };
+  /** The present, for `stuck` (milliseconds since the epoch). */
+  now?: number;
 }
 
-export function paymentsWhere(filter: PaymentFilter & { after?: PaymentQuery['after'] }): {
+export function paymentsWhere(filter: PaymentFilter & Pick<PaymentQuery, 'after' | 'now'>): {
   sql: string;
   binds: unknown[];
 } {
@@ -514,6 +516,10 @@ export function paymentsWhere(filter: PaymentFilter & { after?: PaymentQuery['af
         ? '(flag IS NOT NULL OR EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_id = payments.id AND t.flag IS NOT NULL))'
         : '(flag IS NULL AND NOT EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_id = payments.id AND t.flag IS NOT NULL))',
     );
+  }
+  if (filter.stuck !== undefined) {
+    const stuck = `(status IN ${OPEN_SQL} AND expires_at < ${bind(filter.now ?? Date.now())})`;
+    where.push(filter.stuck ? stuck : `NOT ${stuck}`);
   }
   if (filter.q) {
     const q = filter.q.trim();

@@ -352,3 +352,146 @@ describe("the console's routes fit the Free plan, over a ledger of 10,000 paymen
     expectWithinBudget('product change (session)', write.cost);
   });
 });
+
+describe('merchant alerts fit the Free plan', () => {
+  it(`a notify batch of wrangler.toml's max_batch_size Telegram alerts`, async () => {
+    const alerts = {
+      TELEGRAM_BOT_TOKEN: TEST_CREDENTIALS.telegramBotToken,
+      TELEGRAM_CHAT_ID: '100200300',
+      TELEGRAM_API_BASE: 'http://djomy.localhost',
+    };
+    const alerting = bindingMeter(env, alerts);
+    const size = batchSize('djomy-notify');
+    // Paid payments whose alerts Telegram refused once (a 500): their rows wait for a delivery.
+    await sim.config({ telegramResponse: { status: 500, times: null } });
+    const outboxIds: string[] = [];
+    for (let i = 0; i < size; i++) {
+      const id = await create(gatewayOrder());
+      await sim.complete(await transactionOf(id), 'SUCCESS');
+      const ctx = createExecutionContext();
+      await alerting.measure(async (metered) => {
+        const response = await worker.fetch(
+          new Request(`${EDGE}/api/admin/payments/${id}/verify`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${TEST_CREDENTIALS.adminToken}`,
+              'cf-connecting-ip': '10.78.0.1',
+            },
+          }),
+          metered,
+          ctx,
+        );
+        await response.arrayBuffer();
+      }, ctx);
+      const row = await env.DB.prepare("SELECT id FROM outbox WHERE payment_id = ? AND channel = 'telegram'")
+        .bind(id)
+        .first<{ id: string }>();
+      outboxIds.push(row?.id as string);
+    }
+    await sim.config({ telegramResponse: { status: 200, times: null } });
+    await env.DB.prepare("UPDATE outbox SET next_attempt_at = NULL WHERE channel = 'telegram'").run();
+    const batch = createMessageBatch(
+      'djomy-notify',
+      outboxIds.map((outboxId, i) => ({
+        id: `alert-${i}`,
+        timestamp: new Date(),
+        attempts: 2,
+        body: { type: 'notify', outboxId },
+      })),
+    );
+    const ctx = createExecutionContext();
+    const cost = await alerting.measure((metered) => worker.queue(batch, metered, ctx), ctx);
+    expect(cost.fetches).toBe(size);
+    expect((await sim.telegramMessages()).filter((m) => m.answeredStatus === 200)).toHaveLength(size);
+    expectWithinBudget(`Telegram alert batch (${size})`, cost);
+  });
+});
+
+describe("the payer's pages fit the Free plan", () => {
+  it.each([
+    ['payer page', '/pay/'],
+    ['receipt page', '/r/'],
+    ['live check page', '/v/'],
+    ['receipt QR code', '/r/{id}/qr.svg'],
+  ])('%s', async (name, path) => {
+    const id = await create(gatewayOrder());
+    const url = path.includes('{id}') ? path.replace('{id}', id) : `${path}${id}`;
+    const { response, cost } = await fetchMetered(url);
+    expect(response.status).toBe(200);
+    expectWithinBudget(name, cost);
+  });
+
+  it('the receipt JSON, open (it asks Djomy) and paid', async () => {
+    const id = await create(gatewayOrder());
+    // Old enough that a read is due to ask Djomy again: the dearest case.
+    await age(id, 1);
+    const open = await fetchMetered(`/api/payments/${id}/receipt`);
+    expect(open.response.status).toBe(200);
+    expectWithinBudget('receipt JSON (open, asks Djomy)', open.cost);
+
+    await sim.complete(await transactionOf(id), 'SUCCESS');
+    expect(await json(admin(`/api/admin/payments/${id}/verify`, { method: 'POST' }))).toMatchObject({
+      payment: { paid: true },
+    });
+    const paid = await fetchMetered(`/api/payments/${id}/receipt`);
+    expect(await paid.response.json()).toMatchObject({ paid: true });
+    expectWithinBudget('receipt JSON (paid)', paid.cost);
+  });
+});
+
+describe('one MCP tools/call of each tool fits the Free plan, over the same ledger', () => {
+  const headers = {
+    authorization: `Bearer ${TEST_CREDENTIALS.adminToken}`,
+    accept: 'application/json, text/event-stream',
+  };
+  let paymentId = '';
+  let linkReference = '';
+
+  beforeAll(async () => {
+    paymentId = await create(gatewayOrder({ reference: 'mcp-budget' }));
+    await sim.complete(await transactionOf(paymentId), 'SUCCESS');
+  });
+
+  /** `tools/call` of `name`, metered; the tool's structured content. */
+  async function callMetered(name: string, args: Record<string, unknown>) {
+    const { response, cost } = await fetchMetered('/mcp', {
+      method: 'POST',
+      json: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+      headers,
+    });
+    expect(response.status).toBe(200);
+    const { result } = await response.json<{
+      result: { isError?: boolean; structuredContent: { reference?: string } };
+    }>();
+    expect(result.isError ?? false, JSON.stringify(result)).toBe(false);
+    expectWithinBudget(`MCP ${name}`, cost);
+    return result.structuredContent;
+  }
+
+  it('list_payments, searched by phone digits', async () => {
+    await callMetered('list_payments', { q: '0004242', limit: 100 });
+  });
+
+  it('get_payment', async () => {
+    await callMetered('get_payment', { id: paymentId });
+  });
+
+  it('payments_summary of 90 days', async () => {
+    await callMetered('payments_summary', { days: 90 });
+  });
+
+  it('verify_payment, which asks Djomy and settles the payment', async () => {
+    await callMetered('verify_payment', { id: paymentId });
+  });
+
+  it('list_products and upsert_product', async () => {
+    await callMetered('list_products', {});
+    await callMetered('upsert_product', { sku: 'mcp-budget', name: 'Savon', amount: 5000 });
+  });
+
+  it('create_payment_link, with its QR code as a PNG, and get_payment_link', async () => {
+    linkReference = (await callMetered('create_payment_link', { usageType: 'MULTIPLE', amount: 5000 }))
+      .reference as string;
+    await callMetered('get_payment_link', { reference: linkReference });
+  });
+});

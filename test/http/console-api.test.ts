@@ -240,7 +240,10 @@ describe('the cashier (VIEWER_TOKEN)', () => {
 
   it('every other write of the admin API answers 403 and changes nothing', async () => {
     const id = await paid({ reference: 'cashier-write' });
-    const writes = ROUTE_SPECS.filter((spec) => spec.admin && spec.method !== 'get');
+    // `/mcp` takes the same tokens but decides per tool (test/mcp/tools.test.ts).
+    const writes = ROUTE_SPECS.filter(
+      (spec) => spec.admin && spec.method !== 'get' && spec.path.startsWith('/api/admin/'),
+    );
     expect(writes.length).toBeGreaterThanOrEqual(5);
     const before = await json(admin('/api/admin/products'));
     const deliveries = (await sim.merchantDeliveries()).length;
@@ -329,6 +332,7 @@ describe('filters', () => {
     'flow=cash',
     'method=BITCOIN',
     'flagged=maybe',
+    'stuck=1',
     'q=',
     'q=%20%20',
     `q=${'x'.repeat(49)}`,
@@ -452,6 +456,20 @@ describe('summary', () => {
     expect(
       (await json(admin('/api/admin/payments?flagged=true'))).payments.map((p: { id: string }) => p.id),
     ).toContain(id);
+    // The console links each count to the payments it counts: `stuck=true` lists exactly those.
+    const stuck = (await json(admin('/api/admin/payments?stuck=true&limit=100'))).payments.map(
+      (p: { id: string }) => p.id,
+    );
+    expect(stuck).toContain(open);
+    expect(stuck).not.toContain(id);
+    expect(stuck).toHaveLength(after.stuckOpen);
+    expect(
+      (await json(admin('/api/admin/payments?stuck=false&limit=100'))).payments.map(
+        (p: { id: string }) => p.id,
+      ),
+    ).not.toContain(open);
+    const csv = parseCsv((await (await admin('/api/admin/payments.csv?stuck=true')).text()).slice(1));
+    expect(csv.slice(1).map((row) => row[0])).toEqual(stuck);
   });
 
   it.each(['days=0', 'days=91', 'days=abc', 'days=1.5', 'from=2026-01-01'])('refuses %s', async (query) => {

@@ -1,13 +1,17 @@
+/// <reference types="vite/client" />
 /**
  * Every HTML page the Worker serves carries the security headers: a CSP that
  * forbids framing and allows no inline code but its own (by hash), nosniff,
  * and a referrer policy — `no-referrer` where the URL holds a payment id.
  * Static pages get theirs from `public/_headers`, applied by Workers assets
- * (read here through the ASSETS binding, which applies them as production does).
+ * (read here through the ASSETS binding, which applies them as production does);
+ * every `.html` file under public/ is checked, so a new page cannot be missed.
+ * The Worker's own pages speak French first, then English.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, freshStart, gatewayOrder, json } from '../support/worker.ts';
+import { sim } from '../support/sim.ts';
+import { admin, call, freshStart, gatewayOrder, json, transactionOf } from '../support/worker.ts';
 
 function expectSecurityHeaders(response: Response, referrer: string) {
   const csp = response.headers.get('content-security-policy') ?? '';
@@ -28,6 +32,18 @@ async function expectInlineCodeHashed(response: Response) {
   }
 }
 
+/** French first (`<html lang="fr">`), with the English of it marked as such. */
+function expectFrenchThenEnglish(html: string) {
+  expect(html).toContain('<html lang="fr">');
+  expect(html).toMatch(/<main[^>]*>[\s\S]*<h1>[\s\S]*lang="en"[\s\S]*<\/main>/);
+}
+
+/** A gateway payment with nowhere to go back to: the Worker shows its own pages. */
+async function paymentWithoutReturnUrls(): Promise<string> {
+  const order = gatewayOrder({ successUrl: undefined, cancelUrl: undefined });
+  return (await json(call('/api/payments', { method: 'POST', json: order }))).id;
+}
+
 beforeAll(() => freshStart());
 
 describe('pages the Worker renders', () => {
@@ -36,6 +52,45 @@ describe('pages the Worker renders', () => {
     const page = await call(`/return/${id}`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expectSecurityHeaders(page, 'no-referrer');
+    const html = await page.clone().text();
+    expectFrenchThenEnglish(html);
+    // No reload on a timer (WCAG 2.2.1): the script polls, the link reloads without it.
+    expect(html).not.toContain('http-equiv="refresh"');
+    expect(html).toContain(`<a href="/return/${id}">`);
+    // The payer's own page of the payment, to come back to if this one is lost.
+    expect(html).toContain(`<a href="/pay/${id}">`);
+    await expectInlineCodeHashed(page);
+  });
+
+  it('a return while another check of the payment is running waits for its verdict', async () => {
+    const id = await paymentWithoutReturnUrls();
+    await sim.complete(await transactionOf(id), 'SUCCESS');
+    // The webhook's check holds the claim (it started just now) and lands its verdict a moment later.
+    await env.DB.prepare('UPDATE payments SET verified_at = ? WHERE id = ?').bind(Date.now(), id).run();
+    const verdict = new Promise((resolve) => setTimeout(resolve, 700)).then(() =>
+      admin(`/api/admin/payments/${id}/verify`, { method: 'POST' }),
+    );
+    const page = await call(`/return/${id}`, { headers: { accept: 'text/html' } });
+    await verdict;
+    const html = await page.text();
+    expect(html).toContain('<h1>Paiement reçu</h1>');
+    expect(html).not.toContain('class="spinner"');
+  });
+
+  it.each([
+    ['SUCCESS', 'Paiement reçu'],
+    ['FAILED', 'Paiement non abouti'],
+  ] as const)('the result page of a %s payment without return URLs', async (status, title) => {
+    const id = await paymentWithoutReturnUrls();
+    await sim.complete(await transactionOf(id), status);
+    const page = await call(`/return/${id}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expectSecurityHeaders(page, 'no-referrer');
+    const html = await page.clone().text();
+    expect(html).toContain(`<h1>${title}</h1>`);
+    // Only a paid payment links to a receipt.
+    expect(html.includes(`<a href="/r/${id}">`)).toBe(status === 'SUCCESS');
+    expectFrenchThenEnglish(html);
     await expectInlineCodeHashed(page);
   });
 
@@ -45,6 +100,8 @@ describe('pages the Worker renders', () => {
     });
     expect(missing.status).toBe(404);
     expectSecurityHeaders(missing, 'no-referrer');
+    expectFrenchThenEnglish(await missing.clone().text());
+    await expectInlineCodeHashed(missing);
     const error = await call('/checkout', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -52,12 +109,24 @@ describe('pages the Worker renders', () => {
     });
     expect(error.headers.get('content-type')).toContain('text/html');
     expectSecurityHeaders(error, 'no-referrer');
+    expectFrenchThenEnglish(await error.clone().text());
     await expectInlineCodeHashed(error);
   });
 });
 
+/** Every HTML file of the static assets, as the URL Workers assets serve it at (`.html` and `index` dropped). */
+const STATIC_PAGES = Object.keys(import.meta.glob('../../public/**/*.html')).map((file) =>
+  file.replace('../../public', '').replace(/(index)?\.html$/, ''),
+);
+
 describe('static pages (public/_headers)', () => {
-  it.each(['/docs', '/demo/', '/demo/buy-button', '/demo/success', '/demo/cancel'])('%s', async (path) => {
+  it('are all listed', () => {
+    expect(STATIC_PAGES).toEqual(
+      expect.arrayContaining(['/docs', '/demo/', '/demo/buy-button', '/demo/success', '/demo/cancel']),
+    );
+  });
+
+  it.each(STATIC_PAGES)('%s', async (path) => {
     const page = await env.ASSETS.fetch(`http://edge.localhost${path}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');

@@ -46,6 +46,7 @@ describe('/__sim/config', () => {
       currencyLabel: null,
       merchantResponse: { status: 200, failRate: 0, location: null },
       redirectUrlOverride: null,
+      telegramResponse: { status: 200, retryAfter: 0, times: null },
     });
   });
 

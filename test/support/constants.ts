@@ -15,6 +15,7 @@ export const TEST_CREDENTIALS = {
   clientSecret: 'test-client-secret-0123456789abcdef',
   adminToken: 'test-admin-token-0123456789abcdef',
   viewerToken: 'test-cashier-token-0123456789abc',
+  telegramBotToken: '987654321:test-telegram-bot-token-0123456789',
   merchantWebhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 } as const;
 

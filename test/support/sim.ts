@@ -16,6 +16,7 @@ import type { FaultSpec, FaultSpecInput } from '../../sim/src/faults.ts';
 import type { LinkPayment } from '../../sim/src/link-payments.ts';
 import type { MerchantDelivery } from '../../sim/src/merchant-inbox.ts';
 import type { Payment, ReferenceCount } from '../../sim/src/store.ts';
+import type { TelegramMessage } from '../../sim/src/telegram.ts';
 import type { DeliveryRecord } from '../../sim/src/webhook-delivery.ts';
 import type { WebhookMessage } from '../../sim/src/webhook-message.ts';
 import { djomyApiKey } from '../../src/djomy/signature.ts';
@@ -95,6 +96,9 @@ export const sim = {
   replayWebhook: (eventId: string) => control<DeliveryRecord>('POST', '/webhooks/replay', { eventId }),
   merchantDeliveries: async () =>
     (await control<{ deliveries: MerchantDelivery[] }>('GET', '/merchant/deliveries')).deliveries,
+  /** What the fake Telegram Bot API received, oldest first. */
+  telegramMessages: async () =>
+    (await control<{ messages: TelegramMessage[] }>('GET', '/telegram/messages')).messages,
 };
 
 /** `X-API-KEY` for the test credentials, plus the Bearer when a token is given. */

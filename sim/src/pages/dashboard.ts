@@ -58,24 +58,24 @@ dashboard.get('/__sim', (c) => c.redirect('/__sim/', 302));
 dashboard.get('/__sim/', (c) => {
   const all = allPayments().map(refreshPayment);
   const allLinks = [...links.values()].reverse().map(expireLinkIfStale);
-  const body = html`<p><a href="/__sim/">Rafraîchir (refresh)</a></p>
-<h2>Paiements (${all.length})</h2>
+  const body = html`<p><a href="/__sim/">Rafraîchir <span lang="en">(refresh)</span></a></p>
+<h2>Paiements <span class="hint" lang="en">(payments)</span> (${all.length})</h2>
 ${
   all.length === 0
-    ? html`<p class="hint">No payment yet.</p>`
-    : html`<table><tr><th scope="col">Transaction</th><th scope="col">Montant</th><th scope="col">Statut</th><th scope="col">Payeur</th><th scope="col">Référence</th><th scope="col">Terminer avec (complete as)</th></tr>
+    ? html`<p class="hint">Aucun paiement <span lang="en">(no payment yet)</span>.</p>`
+    : html`<table><tr><th scope="col">Transaction</th><th scope="col">Montant</th><th scope="col">Statut</th><th scope="col">Payeur</th><th scope="col">Référence</th><th scope="col">Terminer avec <span lang="en">(complete as)</span></th></tr>
 ${all.map(paymentRow)}</table>`
 }
 ${referencesSection()}
 ${testNumbersSection()}
-<h2>Liens (${allLinks.length})</h2>
+<h2>Liens <span class="hint" lang="en">(links)</span> (${allLinks.length})</h2>
 <ul>${allLinks.map(
     (link) =>
       html`<li><a href="/links/${link.reference}">${link.reference}</a> · ${link.status} · ${link.usageType} · ${link.numberOfUsage} paiement(s)</li>`,
   )}</ul>
 <h2>Configuration</h2>
 <pre>${JSON.stringify(config(), null, 2)}</pre>
-<h2>Faults</h2>
+<h2>Pannes simulées <span class="hint" lang="en">(faults)</span></h2>
 <pre>${JSON.stringify(currentFaults(), null, 2)}</pre>`;
   return c.html(layout('Simulateur Djomy', body, { nav: true }));
 });

@@ -5,6 +5,7 @@ import { dashboard } from './dashboard.ts';
 import { linkPage } from './link-page.ts';
 import { phone } from './phone.ts';
 import { portal } from './portal.ts';
+import { telegramInbox } from './telegram-inbox.ts';
 
 export const pages = new Hono<SimHono>();
 
@@ -12,3 +13,4 @@ pages.route('/', portal);
 pages.route('/', phone);
 pages.route('/', linkPage);
 pages.route('/', dashboard);
+pages.route('/', telegramInbox);

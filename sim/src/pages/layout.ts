@@ -78,9 +78,9 @@ export function outcomePage(payment: Payment, next: string | null): Fragment {
     `Paiement ${payment.status}`,
     html`<div class="card">
   <p class="amount">${formatAmount(payment.paidAmount, payment.countryCode)}</p>
-  <p>Statut / status : <strong data-testid="outcome-status">${payment.status}</strong></p>
+  <p>Statut <span lang="en">(status)</span> : <strong data-testid="outcome-status">${payment.status}</strong></p>
   <p class="hint">Transaction ${payment.transactionId}</p>
-  ${next ? html`<p><a href="${next}" data-testid="outcome-continue">Retour au marchand (back to the shop)</a></p>` : ''}
+  ${next ? html`<p><a href="${next}" data-testid="outcome-continue">Retour au marchand <span lang="en">(back to the shop)</span></a></p>` : ''}
 </div>`,
   );
 }

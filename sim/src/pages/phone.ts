@@ -44,9 +44,9 @@ function prompt(payment: Payment) {
   ${note ? html`<p>${note}</p>` : ''}
   ${
     payment.otp
-      ? html`<p>Code OTP reçu par SMS (OTP sent to the payer): <span class="otp" data-testid="phone-otp-${id}">${payment.otp}</span></p>`
+      ? html`<p>Code OTP reçu par SMS <span lang="en">(OTP sent to the payer)</span> : <span class="otp" data-testid="phone-otp-${id}">${payment.otp}</span></p>`
       : isWaitingOnPhone(payment)
-        ? html`<p class="hint">Push prompt: approve or decline on the phone.</p>`
+        ? html`<p class="hint">Demande sur le téléphone : approuvez ou refusez. <span lang="en">Push prompt: approve or decline on the phone.</span></p>`
         : ''
   }
   ${answers}
@@ -59,8 +59,8 @@ phone.get('/__sim/phone', (c) => {
   const waiting = allPayments()
     .map(refreshPayment)
     .filter((p) => isWaitingOnPhone(p) || isAwaitingLateSuccess(p));
-  const body = html`<p><a href="/__sim/phone">Rafraîchir (refresh)</a></p>
-${waiting.length > 0 ? waiting.map(prompt) : html`<p data-testid="phone-empty">Aucune demande en attente (no pending prompt).</p>`}
+  const body = html`<p><a href="/__sim/phone">Rafraîchir <span lang="en">(refresh)</span></a></p>
+${waiting.length > 0 ? waiting.map(prompt) : html`<p data-testid="phone-empty">Aucune demande en attente <span lang="en">(no pending prompt)</span>.</p>`}
 ${testNumbersSection()}`;
   return c.html(layout('Téléphone du payeur', body, { nav: true }));
 });
@@ -72,7 +72,13 @@ ${testNumbersSection()}`;
 phone.post('/__sim/phone/:transactionId/:answer{approve|decline}', (c) => {
   const payment = payments.get(c.req.param('transactionId'));
   if (!payment || !isWaitingOnPhone(refreshPayment(payment))) {
-    return c.html(layout('Plus de demande', html`<p>This payment is not waiting on the phone.</p>`), 409);
+    return c.html(
+      layout(
+        'Plus de demande',
+        html`<p>Ce paiement n'attend plus le téléphone. <span lang="en">This payment is not waiting on the phone.</span></p>`,
+      ),
+      409,
+    );
   }
   if (c.req.param('answer') === 'approve') payerApproves(payment);
   else payerDeclines(payment, 'FAILED');
@@ -83,7 +89,13 @@ phone.post('/__sim/phone/:transactionId/:answer{approve|decline}', (c) => {
 phone.post('/__sim/phone/:transactionId/late-success', (c) => {
   const payment = payments.get(c.req.param('transactionId'));
   if (!payment || !isAwaitingLateSuccess(refreshPayment(payment))) {
-    return c.html(layout('Plus de demande', html`<p>This payment is not awaiting a late success.</p>`), 409);
+    return c.html(
+      layout(
+        'Plus de demande',
+        html`<p>Ce paiement n'attend pas de succès tardif. <span lang="en">This payment is not awaiting a late success.</span></p>`,
+      ),
+      409,
+    );
   }
   changeStatus(payment, 'SUCCESS');
   return c.redirect('/__sim/phone', 303);
@@ -96,7 +108,11 @@ function kuluPayment(id: string): Payment | null {
 
 phone.get('/kulu/:transactionId', (c) => {
   const payment = kuluPayment(c.req.param('transactionId'));
-  if (!payment) return c.html(layout('Paiement introuvable', html`<p>Unknown payment.</p>`), 404);
+  if (!payment)
+    return c.html(
+      layout('Paiement introuvable', html`<p>Paiement inconnu. <span lang="en">Unknown payment.</span></p>`),
+      404,
+    );
   if (payment.status !== 'PENDING') return c.html(outcomePage(payment, payerReturnUrl(payment, false)));
   const body = html`<form method="post" class="card">
   <p class="amount">${formatAmount(payment.amount, payment.countryCode)}</p>
@@ -110,7 +126,11 @@ phone.get('/kulu/:transactionId', (c) => {
 /** Approve → SUCCESS; decline → CANCELLED (the payer backed out in the app). */
 phone.post('/kulu/:transactionId', async (c) => {
   const payment = kuluPayment(c.req.param('transactionId'));
-  if (!payment) return c.html(layout('Paiement introuvable', html`<p>Unknown payment.</p>`), 404);
+  if (!payment)
+    return c.html(
+      layout('Paiement introuvable', html`<p>Paiement inconnu. <span lang="en">Unknown payment.</span></p>`),
+      404,
+    );
   if (payment.status !== 'PENDING') return c.html(outcomePage(payment, payerReturnUrl(payment, false)), 409);
   const declined = (await c.req.parseBody()).answer === 'decline';
   if (declined) payerDeclines(payment, 'CANCELLED');

@@ -25,8 +25,8 @@ function portalForm(payment: Payment) {
   <p class="amount" data-testid="portal-amount">${formatAmount(payment.amount, payment.countryCode)}</p>
   ${payment.merchantPaymentReference ? html`<p>Référence marchand : <code>${payment.merchantPaymentReference}</code></p>` : ''}
   ${payment.description ? html`<p>${payment.description}</p>` : ''}
-  <p>Payeur / payer : ${payment.payerIdentifier} ${behaviourNote(payment)}</p>
-  <fieldset><legend>Moyen de paiement (method)</legend>
+  <p>Payeur <span lang="en">(payer)</span> : ${payment.payerIdentifier} ${behaviourNote(payment)}</p>
+  <fieldset><legend>Moyen de paiement <span lang="en">(method)</span></legend>
   ${methods.map(
     (method, index) =>
       html`<label><input type="radio" name="method" value="${method}" data-testid="portal-method-${method}" ${index === 0 ? 'checked' : ''}> ${method}</label> `,
@@ -37,13 +37,17 @@ function portalForm(payment: Payment) {
     <button name="action" value="fail" data-testid="portal-fail">Simuler un échec</button>
     <button name="action" value="cancel" data-testid="portal-cancel">Annuler</button>
   </p>
-  <p class="hint">Pay → SUCCESS · fail → FAILED · cancel → CANCELLED</p>
+  <p class="hint">Payer → SUCCESS · échec → FAILED · annuler → CANCELLED <span lang="en">(pay, fail, cancel)</span></p>
 </form>`;
 }
 
 portal.get('/portal/:transactionId', (c) => {
   const payment = gatewayPayment(c.req.param('transactionId'));
-  if (!payment) return c.html(layout('Paiement introuvable', html`<p>Unknown payment.</p>`), 404);
+  if (!payment)
+    return c.html(
+      layout('Paiement introuvable', html`<p>Paiement inconnu. <span lang="en">Unknown payment.</span></p>`),
+      404,
+    );
   if (isTerminal(payment.status)) return c.html(outcomePage(payment, payerReturnUrl(payment, false)));
   if (payment.status === 'CREATED') changeStatus(payment, 'REDIRECTED');
   return c.html(layout('Paiement Djomy', portalForm(payment)));
@@ -51,7 +55,11 @@ portal.get('/portal/:transactionId', (c) => {
 
 portal.post('/portal/:transactionId', async (c) => {
   const payment = gatewayPayment(c.req.param('transactionId'));
-  if (!payment) return c.html(layout('Paiement introuvable', html`<p>Unknown payment.</p>`), 404);
+  if (!payment)
+    return c.html(
+      layout('Paiement introuvable', html`<p>Paiement inconnu. <span lang="en">Unknown payment.</span></p>`),
+      404,
+    );
   if (isTerminal(payment.status)) return c.html(outcomePage(payment, payerReturnUrl(payment, false)), 409);
   const form = await c.req.parseBody();
   const chosen = String(form.method ?? '');
@@ -64,7 +72,11 @@ portal.post('/portal/:transactionId', async (c) => {
   if (action === 'pay') payerApproves(payment);
   else if (action === 'fail') payerDeclines(payment, 'FAILED');
   else if (action === 'cancel') payerDeclines(payment, 'CANCELLED');
-  else return c.html(layout('Action inconnue', html`<p>Unknown action.</p>`), 400);
+  else
+    return c.html(
+      layout('Action inconnue', html`<p>Action inconnue. <span lang="en">Unknown action.</span></p>`),
+      400,
+    );
   const next = payerReturnUrl(payment, action === 'cancel');
   return next ? c.redirect(next, 303) : c.html(outcomePage(payment, null));
 });

@@ -14,7 +14,7 @@ import {
   isLoopback,
   isSafeMethod,
   readSessionValue,
-  roleOfToken,
+  roleOfBearer,
   type Session,
   sessionCookieValue,
 } from '../session.ts';
@@ -24,8 +24,7 @@ export const adminAuth = createMiddleware<AdminEnv>(async (c, next) => {
   if (!config.adminToken) throw problems.misconfigured(['ADMIN_TOKEN']);
   const header = c.req.header('authorization');
   if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const role = match ? roleOfToken(config, match[1] as string) : null;
+    const role = roleOfBearer(config, header);
     if (!role) throw problems.unauthorized();
     c.set('role', role);
     return next();

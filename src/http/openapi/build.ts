@@ -92,7 +92,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], version: string): Json 
         'Djomy payments for any website from one Cloudflare Worker. Errors are RFC 9457 problem details; their types are listed under `x-problem-types`.',
     },
     servers: [{ url: '/' }],
-    tags: ['Checkout', 'Browser', 'Webhooks', 'Admin', 'Operations'].map((name) => ({ name })),
+    tags: ['Checkout', 'Browser', 'Webhooks', 'Admin', 'MCP', 'Operations'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { adminBearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },

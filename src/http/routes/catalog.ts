@@ -20,7 +20,7 @@ async function catalogRoute(c: AppContext) {
 
 export const catalog = publicApiRouter().get('/', catalogRoute);
 
-export const catalogSpecs: RouteSpec[] = [
+export const catalogSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/catalog',

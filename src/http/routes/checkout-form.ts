@@ -37,14 +37,15 @@ type ErrorCode =
   | 'payment_unavailable'
   | 'not_configured';
 
-const MESSAGES: Record<ErrorCode, string> = {
-  invalid_form: 'Le formulaire est incomplet. / The form is incomplete.',
-  invalid_product: 'Ce produit est introuvable. / This product is not available.',
-  invalid_phone: 'Ce numéro de téléphone est invalide. / This phone number is invalid.',
-  invalid_redirect: "L'adresse de retour n'est pas autorisée. / The return address is not allowed.",
-  payment_refused: 'Djomy a refusé le paiement. / Djomy refused the payment.',
-  payment_unavailable: 'Djomy est indisponible, réessayez. / Djomy is unavailable, please retry.',
-  not_configured: "Le paiement n'est pas configuré. / Payments are not configured.",
+/** French, then English. */
+const MESSAGES: Record<ErrorCode, readonly [string, string]> = {
+  invalid_form: ['Le formulaire est incomplet.', 'The form is incomplete.'],
+  invalid_product: ['Ce produit est introuvable.', 'This product is not available.'],
+  invalid_phone: ['Ce numéro de téléphone est invalide.', 'This phone number is invalid.'],
+  invalid_redirect: ["L'adresse de retour n'est pas autorisée.", 'The return address is not allowed.'],
+  payment_refused: ['Djomy a refusé le paiement.', 'Djomy refused the payment.'],
+  payment_unavailable: ['Djomy est indisponible, réessayez.', 'Djomy is unavailable, please retry.'],
+  not_configured: ["Le paiement n'est pas configuré.", 'Payments are not configured.'],
 };
 
 function isAllowed(c: AppContext, url: string | undefined): url is string {
@@ -121,7 +122,7 @@ async function checkoutFormRoute(c: AppContext) {
 
 export const checkoutForm = browserRouter().post('/', checkoutFormRoute);
 
-export const checkoutFormSpecs: RouteSpec[] = [
+export const checkoutFormSpecs = (): RouteSpec[] => [
   {
     method: 'post',
     path: '/checkout',

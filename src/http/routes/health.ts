@@ -2,7 +2,7 @@
  * `GET /healthz`: D1 reachability, configuration problems (which make it 503)
  * and warnings (which do not), naming settings, never their values.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { loadConfig } from '../../env.ts';
 import { incidentsSince } from '../../lib/incidents.ts';
@@ -38,7 +38,7 @@ async function healthRoute(c: AppContext) {
 
 export const health = new Hono<AppEnv>().get('/', healthRoute);
 
-export const healthSpecs: RouteSpec[] = [
+export const healthSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/healthz',

@@ -10,7 +10,9 @@ import { confirmOtp } from '../../payments/confirm-otp.ts';
 import { createPayment } from '../../payments/create-payment.ts';
 import { NextStep, nextStepFor } from '../../payments/model/next-step.ts';
 import { type Payment, PublicPayment, publicView } from '../../payments/model/payment.ts';
+import { isTerminal } from '../../payments/model/status.ts';
 import { verifyIfDue } from '../../payments/verify-if-due.ts';
+import { receiptView } from '../../payments/views.ts';
 import { readJson } from '../body.ts';
 import { type AppContext, publicOrigin } from '../context.ts';
 import { isAllowedOrigin } from '../origins.ts';
@@ -63,6 +65,12 @@ export const CreatePaymentBody = z
   );
 export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
 
+/** The public view as the payer's own pages read it: how to go on while it is open, and where its page is. */
+export const PayerPayment = z.extend(PublicPayment, {
+  next: z.nullable(NextStep),
+  payUrl: z.string(),
+});
+
 export const CreatedPayment = z.object({
   id: z.string(),
   status: PublicPayment.shape.status,
@@ -72,6 +80,21 @@ export const CreatedPayment = z.object({
   paymentMethod: z.nullable(z.string()),
   reference: z.nullable(z.string()),
   next: z.nullable(NextStep),
+  payUrl: z.string(),
+});
+
+export const Receipt = z.object({
+  paid: z.boolean(),
+  status: PublicPayment.shape.status,
+  merchantName: z.nullable(z.string()),
+  amount: z.int(),
+  currency: z.string(),
+  paymentMethod: z.nullable(z.string()),
+  reference: z.nullable(z.string()),
+  paidAt: z.nullable(z.string()),
+  payer: z.nullable(z.string()),
+  transactionId: z.nullable(z.string()),
+  checkedAt: z.string(),
 });
 
 export const OtpBody = z.strictObject({
@@ -99,6 +122,9 @@ export function checkRedirectTargets(c: AppContext, urls: Record<string, string 
   if (errors.length) throw problems.validation(errors);
 }
 
+/** The payer's own page for a payment (`/pay/{id}`), to come back to after a reload or a lost return. */
+export const payUrl = (c: AppContext, payment: Pick<Payment, 'id'>) => `${publicOrigin(c)}/pay/${payment.id}`;
+
 export function createdView(c: AppContext, payment: Payment) {
   return {
     id: payment.id,
@@ -109,6 +135,16 @@ export function createdView(c: AppContext, payment: Payment) {
     paymentMethod: payment.paymentMethod,
     reference: payment.reference,
     next: nextStepFor(payment, c.var.deps.config.otpMethods),
+    payUrl: payUrl(c, payment),
+  };
+}
+
+/** The public view, with what the payer does next while the payment is open (the payer already holds it). */
+function payerView(c: AppContext, payment: Payment): z.infer<typeof PayerPayment> {
+  return {
+    ...publicView(payment),
+    next: !isTerminal(payment.status) ? nextStepFor(payment, c.var.deps.config.otpMethods) : null,
+    payUrl: payUrl(c, payment),
   };
 }
 
@@ -228,15 +264,27 @@ async function confirmOtpRoute(c: AppContext) {
 async function paymentViewRoute(c: AppContext) {
   const payment = await verifyIfDue(c.var.deps, await paymentFromParam(c), 'poll');
   c.header('Cache-Control', 'no-store');
-  return c.json(publicView(payment));
+  return c.json(payerView(c, payment));
+}
+
+/**
+ * The receipt and its live check read this: the ledger's verdict (paid only
+ * on Djomy's status endpoint), checked again with Djomy if it is open and due.
+ */
+async function receiptRoute(c: AppContext) {
+  const payment = await verifyIfDue(c.var.deps, await paymentFromParam(c), 'poll');
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Robots-Tag', 'noindex');
+  return c.json(receiptView(payment, c.var.deps.config.merchantName, c.var.deps.now()));
 }
 
 export const payments = publicApiRouter()
   .post('/', createPaymentRoute)
   .post('/:id/otp', confirmOtpRoute)
-  .get('/:id', paymentViewRoute);
+  .get('/:id', paymentViewRoute)
+  .get('/:id/receipt', receiptRoute);
 
-export const paymentSpecs: RouteSpec[] = [
+export const paymentSpecs = (): RouteSpec[] => [
   {
     method: 'post',
     path: '/api/payments',
@@ -291,7 +339,20 @@ export const paymentSpecs: RouteSpec[] = [
     description: '`paid` is true only after Djomy’s status endpoint returned SUCCESS for the order amount.',
     params: PaymentParams,
     responses: {
-      200: { description: 'The payment', schema: PublicPayment },
+      200: { description: 'The payment; `next` while it is open', schema: PayerPayment },
+      404: { description: 'Unknown payment' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/payments/{id}/receipt',
+    tag: 'Checkout',
+    summary: "A payment's receipt (what `/r/{id}` shows), or that it is not paid",
+    description:
+      'Everything is shown only when `paid` is true. The payer phone is masked; `paidAt` is when the ledger recorded Djomy’s verdict.',
+    params: PaymentParams,
+    responses: {
+      200: { description: 'The receipt', schema: Receipt },
       404: { description: 'Unknown payment' },
     },
   },

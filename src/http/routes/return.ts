@@ -25,7 +25,11 @@ async function returnRoute(c: AppContext) {
   const found = await findPayment(c);
   if (!found) {
     if (c.req.header('accept')?.includes('text/html')) {
-      return htmlPage(c, errorPage('Paiement introuvable', 'Payment not found.'), 404);
+      return htmlPage(
+        c,
+        errorPage('Paiement introuvable', ['Ce paiement est introuvable.', 'Payment not found.']),
+        404,
+      );
     }
     throw problems.notFound('Payment');
   }
@@ -43,7 +47,7 @@ async function returnRoute(c: AppContext) {
 
 export const returns = browserRouter().get('/:id', returnRoute);
 
-export const returnSpecs: RouteSpec[] = [
+export const returnSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/return/{id}',

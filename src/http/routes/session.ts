@@ -4,7 +4,7 @@
  * (role, expiry, CSRF token), DELETE to sign out. Sign-in attempts have their
  * own rate limit, tighter than the admin API's.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { readJson } from '../body.ts';
 import type { AppContext, AppEnv } from '../context.ts';
@@ -92,7 +92,7 @@ export const session = new Hono<AppEnv>()
   .get('/', sessionRoute)
   .delete('/', signOutRoute);
 
-export const sessionSpecs: RouteSpec[] = [
+export const sessionSpecs = (): RouteSpec[] => [
   {
     method: 'post',
     path: '/api/session',

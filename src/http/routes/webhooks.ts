@@ -5,7 +5,7 @@
  * 200 at once. The body never changes a payment by itself. The only 5xx is
  * "could not store or enqueue", so that Djomy retries.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { WebhookEnvelope } from '../../djomy/schemas.ts';
 import { verifyWebhookSignature } from '../../djomy/signature.ts';
@@ -57,7 +57,7 @@ export const webhooks = new Hono<AppEnv>()
   .get('/', (c) => c.json({ status: 'ok' }))
   .post('/', receiveWebhookRoute);
 
-export const webhookSpecs: RouteSpec[] = [
+export const webhookSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/webhooks/djomy',

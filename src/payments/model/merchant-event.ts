@@ -7,11 +7,20 @@
  * Djomy transactions (docs/money-safety.md).
  */
 import { randomId } from '../../lib/ids.ts';
+import { alertText } from '../../notify/telegram.ts';
 import { type Payment, publicView } from './payment.ts';
 import type { Change, MerchantEvent } from './status.ts';
 
-/** Where a merchant event is delivered; each channel has its own outbox row, retries and dead letters. */
-export type OutboxChannel = 'webhook';
+/**
+ * Where a merchant event is delivered: the merchant's server (every event),
+ * and alerts on the merchant's phone (payments received or to check). Each
+ * channel has its own outbox row, retries and dead letters: one failing
+ * never holds back or marks the other.
+ */
+export type OutboxChannel = 'webhook' | 'telegram';
+
+/** The events a phone alert is sent for. */
+const ALERTED: ReadonlySet<string> = new Set(['payment.succeeded', 'payment.flagged']);
 
 /** One merchant event for one channel, as the outbox stores it. */
 export interface OutboxDraft {
@@ -49,24 +58,48 @@ export function merchantEventBody(payment: Payment, type: MerchantEvent, change:
 
 /**
  * The outbox rows announcing `change` (already applied to `payment`), one per
- * configured channel; none when the change announces nothing.
+ * configured channel that carries this event; none when the change announces
+ * nothing. `consoleUrl` is the console's page of a payment, for alerts.
  */
 export function draftMerchantEvents(
   payment: Payment,
   change: Change,
   channels: readonly OutboxChannel[],
   now: number,
+  consoleUrl: ((paymentId: string) => string) | null = null,
 ): OutboxDraft[] {
   const type = change.notify;
   if (!type) return [];
-  const payload = JSON.stringify(merchantEventBody(payment, type, change, now));
-  return channels.map((channel) => ({
-    id: randomId('msg_', 16),
-    paymentId: payment.id,
-    type,
-    eventKey: change.eventKey ?? type,
-    channel,
-    payload,
-    createdAt: now,
-  }));
+  const eventKey = change.eventKey ?? type;
+  const drafts: OutboxDraft[] = [];
+  for (const channel of channels) {
+    let payload: string;
+    if (channel === 'webhook') payload = JSON.stringify(merchantEventBody(payment, type, change, now));
+    else if (ALERTED.has(type)) {
+      const duplicate = change.detail.duplicateCharge !== undefined;
+      payload = JSON.stringify({
+        text: alertText({
+          type: type as 'payment.succeeded' | 'payment.flagged',
+          paymentId: payment.id,
+          amount: payment.amount,
+          currency: payment.currency,
+          paymentMethod: payment.paymentMethod,
+          reference: payment.reference,
+          payerPhone: payment.payerPhone,
+          flag: duplicate ? 'duplicate_charge' : payment.flag,
+          consoleUrl: consoleUrl ? consoleUrl(payment.id) : null,
+        }),
+      });
+    } else continue;
+    drafts.push({
+      id: randomId('msg_', 16),
+      paymentId: payment.id,
+      type,
+      eventKey,
+      channel,
+      payload,
+      createdAt: now,
+    });
+  }
+  return drafts;
 }

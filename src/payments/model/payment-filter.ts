@@ -1,7 +1,8 @@
 /**
- * Which payments a merchant asks for: the one typed definition shared by the
- * admin API (query strings, coerced first), the CSV export, the console and
- * the MCP tools (JSON). No transforms, so its JSON Schema can be generated.
+ * Which payments a merchant asks for, and over how many days a summary: the
+ * one typed definition shared by the admin API (query strings, coerced
+ * first), the CSV export, the console and the MCP tools (JSON). No
+ * transforms, so their JSON Schema can be generated.
  */
 import * as z from 'zod/mini';
 import { DIRECT_METHODS, PAYMENT_STATUSES } from '../../djomy/schemas.ts';
@@ -42,6 +43,8 @@ export const PaymentFilter = z.strictObject({
   to: z.optional(Day),
   /** `true`: only payments that need a human (a flag on the payment or on one of its transactions). */
   flagged: z.optional(z.boolean()),
+  /** `true`: payments still open after their expiry (what the summary counts as `stuckOpen`). */
+  stuck: z.optional(z.boolean()),
   /** A payment id, part of the merchant's reference, or the last digits of the payer's phone. */
   q: z.optional(
     z.string().check(
@@ -56,6 +59,11 @@ export type PaymentFilter = z.infer<typeof PaymentFilter>;
 export const PageRequest = z.strictObject({
   limit: z._default(z.int().check(z.gte(1), z.lte(100)), 20),
   cursor: z.optional(z.string().check(z.maxLength(200))),
+});
+
+/** The span of a ledger summary: how many days back, today included. */
+export const SummaryRequest = z.strictObject({
+  days: z._default(z.int().check(z.gte(1), z.lte(90)), 30),
 });
 
 /**

@@ -15,7 +15,7 @@ const PORT = Number(process.env.E2E_PORT ?? 8797);
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: { workerUrl: string; simUrl: string; adminToken: string };
+    stack: { workerUrl: string; simUrl: string; adminToken: string; viewerToken: string };
   }
 }
 
@@ -39,6 +39,7 @@ export async function setup(project: TestProject): Promise<void> {
     workerUrl: stack.workerUrl,
     simUrl: stack.simUrl,
     adminToken: stack.adminToken,
+    viewerToken: stack.viewerToken,
   });
 }
 

@@ -1,5 +1,5 @@
 /** Admin: jobs that exhausted their retries or met a configuration problem, with their last error. */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { listDeadLetters } from '../../../store/dead-letters.ts';
 import { parseWith } from '../../body.ts';
@@ -28,7 +28,7 @@ async function listDeadLettersRoute(c: AppContext) {
 
 export const adminDeadLetters = new Hono<AppEnv>().get('/', listDeadLettersRoute);
 
-export const adminDeadLetterSpecs: RouteSpec[] = [
+export const adminDeadLetterSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/dead-letters',

@@ -4,13 +4,15 @@
  * whether Djomy has ever delivered a webhook here, and how deliveries of
  * merchant events are going.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { isDjomyError } from '../../../djomy/errors.ts';
 import { loadConfig } from '../../../env.ts';
+import { sendTestAlert } from '../../../payments/deliver-notification.ts';
 import { deliveryStats } from '../../../store/outbox.ts';
 import { countPaymentsByStatus } from '../../../store/payments.ts';
 import { webhookStats } from '../../../store/webhook-events.ts';
 import { type AppContext, type AppEnv, publicOrigin } from '../../context.ts';
+import { Problem, problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
 
 type Verdict = 'accepted' | 'refused' | 'edge_refused' | 'unreachable' | 'not_configured';
@@ -79,6 +81,7 @@ async function diagnosticsRoute(c: AppContext) {
           ? `No valid Djomy webhook has ever arrived. Djomy sends nothing until this URL is set in its dashboard (espace développeur): ${webhookUrl}`
           : null,
     },
+    alerts: { telegram: deps.config.telegram !== null },
     merchantEvents: {
       // Without its query string, which may hold a token of the merchant's.
       url: deps.config.merchantWebhook ? withoutQuery(deps.config.merchantWebhook.url) : null,
@@ -92,9 +95,26 @@ async function diagnosticsRoute(c: AppContext) {
   });
 }
 
-export const adminDiagnostics = new Hono<AppEnv>().get('/', diagnosticsRoute);
+/** `POST /api/admin/diagnostics/telegram`: a test alert to the merchant's chat. */
+async function telegramTestRoute(c: AppContext) {
+  const outcome = await sendTestAlert(c.var.deps);
+  if (outcome.kind === 'not_configured')
+    throw problems.misconfigured(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID']);
+  if (outcome.kind === 'failed')
+    throw new Problem({
+      status: 502,
+      slug: 'alert-failed',
+      title: 'Telegram refused the test alert',
+      detail: outcome.error,
+    });
+  return c.json({ sent: true });
+}
 
-export const adminDiagnosticSpecs: RouteSpec[] = [
+export const adminDiagnostics = new Hono<AppEnv>()
+  .get('/', diagnosticsRoute)
+  .post('/telegram', telegramTestRoute);
+
+export const adminDiagnosticSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/diagnostics',
@@ -104,6 +124,20 @@ export const adminDiagnosticSpecs: RouteSpec[] = [
     responses: {
       200: { description: 'The diagnosis' },
       401: { description: 'Missing or wrong admin token' },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/diagnostics/telegram',
+    tag: 'Admin',
+    admin: true,
+    summary: "Send a test alert to the merchant's Telegram chat",
+    responses: {
+      200: { description: '`{sent: true}`' },
+      401: { description: 'No valid token or session' },
+      403: { description: 'The cashier may not' },
+      502: { description: 'Telegram refused (its answer in `detail`)' },
+      503: { description: 'TELEGRAM_BOT_TOKEN or TELEGRAM_CHAT_ID not set' },
     },
   },
 ];

@@ -2,62 +2,23 @@
  * Admin: Djomy payment links (src/payments/links.ts), e.g. a static QR code
  * at a shop counter, and the QR code of a link's payment page.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
-import { COUNTRIES, normalizePhone } from '../../../djomy/phone.ts';
-import { type DjomyLink, GATEWAY_METHODS } from '../../../djomy/schemas.ts';
 import { linksWithTotals } from '../../../payments/ledger.ts';
-import { createPaymentLink, linkPageUrl, readPaymentLink, UNLIMITED_USES } from '../../../payments/links.ts';
+import {
+  CreateLinkBody,
+  createPaymentLink,
+  linkCommand,
+  linkPageUrl,
+  linkView,
+  readPaymentLink,
+} from '../../../payments/links.ts';
 import { readJson } from '../../body.ts';
 import { type AppContext, type AppEnv, publicOrigin } from '../../context.ts';
+import { isAllowedOrigin } from '../../origins.ts';
 import { djomyProblem, Problem, problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
-import { checkRedirectTargets } from '../payments.ts';
-
-export const CreateLinkBody = z
-  .strictObject({
-    usageType: z.enum(['UNIQUE', 'MULTIPLE']),
-    usageLimit: z.optional(z.int().check(z.positive(), z.lte(UNLIMITED_USES))),
-    amount: z.optional(z.int().check(z.positive(), z.lte(1_000_000_000_000))),
-    countryCode: z.optional(z.enum(COUNTRIES)),
-    linkName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-    description: z.optional(z.string().check(z.maxLength(255))),
-    merchantReference: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-    phone: z.optional(z.string().check(z.minLength(6), z.maxLength(32))),
-    sendSms: z.optional(z.boolean()),
-    expiresAt: z.optional(z.iso.datetime()),
-    allowedPaymentMethods: z.optional(z.array(z.enum(GATEWAY_METHODS)).check(z.minLength(1), z.maxLength(5))),
-    returnUrl: z.optional(z.url({ protocol: /^https?$/ })),
-  })
-  .check(
-    z.refine((b) => !b.sendSms || b.phone !== undefined, {
-      message: 'sending by SMS needs phone',
-      path: ['phone'],
-    }),
-    z.refine((b) => b.usageType === 'MULTIPLE' || b.usageLimit === undefined, {
-      message: 'only for MULTIPLE links',
-      path: ['usageLimit'],
-    }),
-  );
-
-function view(link: DjomyLink) {
-  return {
-    reference: link.reference,
-    paymentPageUrl: link.pageUrl,
-    status: link.status,
-    usageType: link.usageType,
-    usageLimit: link.usageLimit,
-    numberOfUsage: link.numberOfUsage,
-    consumed: link.consumed,
-    amount: link.amountToPay,
-    countryCode: link.countryCode,
-    linkName: link.linkName,
-    merchantReference: link.merchantReference,
-    expiresAt: link.expiresAt,
-    payments: link.payments,
-  };
-}
 
 function reference(c: AppContext): string {
   const value = c.req.param('reference') ?? '';
@@ -68,20 +29,16 @@ function reference(c: AppContext): string {
 async function createLinkRoute(c: AppContext) {
   const body = await readJson(c.req.raw, CreateLinkBody);
   const { deps } = c.var;
-  const countryCode = body.countryCode ?? deps.config.defaultCountry;
-  let phoneNumber: string | undefined;
-  if (body.phone) {
-    const phone = normalizePhone(body.phone, countryCode);
-    if (!phone.ok) throw problems.validation([{ path: 'phone', message: phone.reason }]);
-    phoneNumber = phone.phone;
-  }
-  checkRedirectTargets(c, { returnUrl: body.returnUrl });
-  const { phone: _phone, ...link } = body;
-  const outcome = await createPaymentLink(deps, { ...link, countryCode, phoneNumber });
+  const prepared = linkCommand(body, {
+    defaultCountry: deps.config.defaultCountry,
+    allowedUrl: (url) => isAllowedOrigin(c, url),
+  });
+  if (!prepared.ok) throw problems.validation(prepared.errors);
+  const outcome = await createPaymentLink(deps, prepared.command);
   switch (outcome.kind) {
     case 'created': {
       const qr = `${publicOrigin(c)}/api/admin/links/${encodeURIComponent(outcome.link.reference)}/qr.svg`;
-      return c.json({ ...view(outcome.link), qrCode: qr }, 201);
+      return c.json({ ...linkView(outcome.link), qrCode: qr }, 201);
     }
     case 'refused':
       throw new Problem({
@@ -109,7 +66,7 @@ async function listLinksRoute(c: AppContext) {
 async function linkRoute(c: AppContext) {
   const link = await readPaymentLink(c.var.deps, reference(c));
   if (!link) throw problems.notFound('Link');
-  return c.json(view(link));
+  return c.json(linkView(link));
 }
 
 async function linkQrRoute(c: AppContext) {
@@ -130,7 +87,7 @@ export const adminLinks = new Hono<AppEnv>()
 const Ref = z.object({ reference: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };
 
-export const adminLinkSpecs: RouteSpec[] = [
+export const adminLinkSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/links',

@@ -4,7 +4,7 @@
  * with its history and transactions, verify now, and sending its merchant
  * event again.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { DjomyError } from '../../../djomy/errors.ts';
 import {
@@ -25,7 +25,7 @@ import type { RouteSpec } from '../../spec.ts';
 
 export const ListQuery = z.extend(PaymentFilter, PageRequest.shape);
 
-const QUERY_KINDS = { booleans: ['flagged'], numbers: ['limit'] } as const;
+const QUERY_KINDS = { booleans: ['flagged', 'stuck'], numbers: ['limit'] } as const;
 
 async function listPaymentsRoute(c: AdminContext) {
   const { limit, cursor, ...filter } = parseWith(ListQuery, fromQuery(c.req.query(), QUERY_KINDS));
@@ -102,7 +102,7 @@ const writeErrors = {
   403: { description: 'The cashier may not; or a session write without its CSRF token' },
 };
 
-export const adminPaymentSpecs: RouteSpec[] = [
+export const adminPaymentSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/payments',
@@ -110,7 +110,7 @@ export const adminPaymentSpecs: RouteSpec[] = [
     admin: true,
     summary: 'Payments, newest first, filtered, with cursor pagination',
     description:
-      '`q` finds a payment id, part of a reference, or the last digits (3 or more) of the payer phone. `from` and `to` are UTC days, inclusive. Phones are masked.',
+      '`q` finds a payment id, part of a reference, or the last digits (3 or more) of the payer phone. `from` and `to` are UTC days, inclusive. `stuck=true`: still open after their expiry (what the summary counts as `stuckOpen`). Phones are masked.',
     query: ListQuery,
     responses: {
       200: { description: '`{payments, nextCursor}`' },

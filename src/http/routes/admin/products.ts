@@ -1,50 +1,32 @@
-/** Admin: the catalog. Deleting deactivates, so past payments keep naming the product. */
-import { Hono } from 'hono';
+/** Admin: the catalog (src/payments/catalog.ts). Deleting deactivates, so past payments keep naming the product. */
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
-import { deactivateProduct, listProducts, upsertProduct } from '../../../store/products.ts';
+import { listCatalog, retireProduct, saveProduct } from '../../../payments/catalog.ts';
+import { Product, ProductBody, SKU_PATTERN } from '../../../payments/model/product.ts';
 import { readJson } from '../../body.ts';
 import type { AppContext, AppEnv } from '../../context.ts';
 import { problems } from '../../problem.ts';
 import type { RouteSpec } from '../../spec.ts';
 
-const SKU = /^[A-Za-z0-9][\w.-]{0,63}$/;
-
-export const ProductBody = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-  amount: z.int().check(z.positive(), z.lte(1_000_000_000_000)),
-  currency: z._default(z.enum(['GNF', 'SLE', 'USD']), 'GNF'),
-  active: z._default(z.boolean(), true),
-});
-
-export const Product = z.object({
-  sku: z.string(),
-  name: z.string(),
-  amount: z.int(),
-  currency: z.string(),
-  active: z.boolean(),
-  updatedAt: z.string(),
-});
-
 function sku(value: string | undefined): string {
-  if (!value || !SKU.test(value))
+  if (!value || !SKU_PATTERN.test(value))
     throw problems.validation([{ path: 'sku', message: 'letters, digits, . _ -; up to 64' }]);
   return value;
 }
 
 async function listProductsRoute(c: AppContext) {
-  return c.json({ products: await listProducts(c.var.deps.db, { activeOnly: false }) });
+  return c.json({ products: await listCatalog(c.var.deps) });
 }
 
 async function upsertProductRoute(c: AppContext) {
   const id = sku(c.req.param('sku'));
   const body = await readJson(c.req.raw, ProductBody);
-  const { created, product } = await upsertProduct(c.var.deps.db, { sku: id, ...body }, c.var.deps.now());
+  const { created, product } = await saveProduct(c.var.deps, id, body);
   return c.json(product, created ? 201 : 200);
 }
 
 async function deactivateProductRoute(c: AppContext) {
-  if (!(await deactivateProduct(c.var.deps.db, sku(c.req.param('sku')), c.var.deps.now())))
-    throw problems.notFound('Product');
+  if (!(await retireProduct(c.var.deps, sku(c.req.param('sku'))))) throw problems.notFound('Product');
   return c.body(null, 204);
 }
 
@@ -56,7 +38,7 @@ export const adminProducts = new Hono<AppEnv>()
 const Sku = z.object({ sku: z.string() });
 const adminErrors = { 401: { description: 'Missing or wrong admin token' } };
 
-export const adminProductSpecs: RouteSpec[] = [
+export const adminProductSpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/products',

@@ -3,18 +3,16 @@
  * pages: revenue per day and what needs a human, and the payments verified
  * since a cursor (src/payments/ledger.ts).
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { ledgerSummary, paymentsVerifiedSince } from '../../../payments/ledger.ts';
-import { fromQuery } from '../../../payments/model/payment-filter.ts';
+import { fromQuery, SummaryRequest } from '../../../payments/model/payment-filter.ts';
 import { parseWith } from '../../body.ts';
 import type { AdminContext, AdminEnv } from '../../context.ts';
 import type { RouteSpec } from '../../spec.ts';
 
-export const SummaryQuery = z.strictObject({
-  /** How many days back, today included. */
-  days: z._default(z.int().check(z.gte(1), z.lte(90)), 30),
-});
+/** How many days back, today included (the MCP tool `payments_summary` takes the same). */
+export const SummaryQuery = SummaryRequest;
 
 export const LiveQuery = z.strictObject({
   /** The `cursor` of the previous answer; without it, none and where to start. */
@@ -40,7 +38,7 @@ const adminErrors = {
   429: { description: 'Too many admin requests from this IP' },
 };
 
-export const adminSummarySpecs: RouteSpec[] = [
+export const adminSummarySpecs = (): RouteSpec[] => [
   {
     method: 'get',
     path: '/api/admin/summary',
