@@ -274,23 +274,28 @@ function cpuSection({ invocations: r, ledger: l }: Results): string | null {
     })) ?? []),
   ];
   if (rows.length === 0) return null;
-  const verdict = (row: CpuRow) =>
-    row.p99 <= FREE_CPU_MS
+  const verdict = ({ isolate }: CpuRow) =>
+    isolate.p99 <= FREE_CPU_MS && isolate.p50 <= FREE_CPU_MS / 2
       ? '✅ within'
-      : row.p50 <= FREE_CPU_MS
-        ? '⚠️ p99 above, locally'
-        : '❌ above, locally';
+      : isolate.p50 <= FREE_CPU_MS / 2
+        ? '⚠️ p99 above'
+        : '❌ above';
   return [
-    'CPU time of the workerd thread that runs the Worker (and, locally, D1, queues, KV and the rate limiter), ' +
-      'per invocation, invoked one at a time; idle rate subtracted' +
-      `${r ? ` (${f(r.idleMsPerSecond, 3)} ms/s)` : ''}. Measured on this machine's local workerd, not Cloudflare's.` +
+    'Each entry point invoked one at a time, each from a quiet moment to the next (work after the answer counts). ' +
+      '**Isolate** is the time the Worker’s isolate was busy in its V8 CPU profile (sampled every 200 µs through ' +
+      'wrangler’s inspector): its JavaScript, the runtime’s work for it and its garbage collection — what the platform ' +
+      'bills. **Thread** is the CPU time of the workerd thread that runs it, which locally also runs D1 (SQLite), ' +
+      'queues, KV and the rate limiter: an upper bound' +
+      `${r ? ` (its idle rate with the profiler on, ${f(r.profiledIdleMsPerSecond, 1)} ms/s, subtracted)` : ''}. This machine's workerd, not Cloudflare's; ` +
+      `goal: isolate p99 ≤ ${FREE_CPU_MS} ms and p50 ≤ ${FREE_CPU_MS / 2} ms.` +
       `${r?.restarts ? ` The runtime process was replaced during ${r.restarts} invocation(s), left out.` : ''}`,
     '',
     table(
-      'Entry point | What it does | n | p50 ms | p99 ms | Free plan limit | Verdict',
+      'Entry point | What it does | n | Isolate p50 ms | Isolate p99 ms | Thread p50 ms | Thread p99 ms | Verdict',
       rows.map(
         (row) =>
-          `${row.entry} | ${row.detail} | ${row.n} | ${f(row.p50, 1)} | ${f(row.p99, 1)} | ${FREE_CPU_MS} ms | ${verdict(row)}`,
+          `${row.entry} | ${row.detail} | ${row.n} | **${f(row.isolate.p50, 1)}** | **${f(row.isolate.p99, 1)}** | ` +
+          `${f(row.thread.p50, 1)} | ${f(row.thread.p99, 1)} | ${verdict(row)}`,
       ),
     ),
   ].join('\n');
@@ -333,11 +338,11 @@ function ledgerSection({ ledger: r }: Results): string | null {
       `CSV: **${r.rows.toLocaleString('en')} data rows**; search: ${r.found} payment found.`,
     '',
     table(
-      'Request | Runs | Median ms (to the last byte) | p99 ms | Bytes | CPU p50 ms | CPU p99 ms',
+      'Request | Runs | Median ms (to the last byte) | p99 ms | Bytes | Isolate CPU p50 ms | Isolate CPU p99 ms',
       r.results.map(
         (x) =>
           `${x.name}: \`GET ${x.route}\` | ${x.runs} | **${ms(x.ms.p50)}** | ${ms(x.ms.p99)} | ${x.bytes.toLocaleString('en')} | ` +
-          `${f(x.cpu.p50)} | ${f(x.cpu.p99)}`,
+          `${f(x.cpu.isolate.p50)} | ${f(x.cpu.isolate.p99)}`,
       ),
     ),
   ].join('\n');

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { type CpuProfile, inspector, isolateBusyMs } from './profile.ts';
 import type { Ports } from './stack.ts';
 
 /** Linux USER_HZ: /proc times are in 1/100 s. */
@@ -134,42 +135,94 @@ export function workerThreadCpu(ports: Ports) {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One invocation's CPU, ms: the Worker thread's (an upper bound) and the Worker isolate's (from its V8 profile). */
+export type CpuSample = { thread: number; isolate: number };
+
+/** The isolate is sampled every 200 µs while an invocation is measured. */
+const PROFILE_INTERVAL_US = 200;
+
 /**
- * Measures invocations one at a time on the Worker's thread (`workerThreadCpu`):
- * each from a quiet moment (under 0.05 ms of CPU in 100 ms) to the next one
- * after it, so that work done after the answer (`waitUntil`) counts, less the
- * thread's idle rate measured over 2 s at the start. An invocation during
- * which the runtime process was replaced measures nothing (NaN; `restarts`).
+ * Measures invocations one at a time, each from a quiet moment (under 0.05 ms
+ * of CPU in 100 ms) to the next one after it, so that work done after the
+ * answer (`waitUntil`) counts, in two ways:
  *
- * @example const meter = await invocationMeter(stack.ports); const ms = await meter.measure(() => call(…))
+ * - `thread`: the CPU time of the Worker's thread (`workerThreadCpu`), less
+ *   its idle rate measured over 2 s at the start. That thread also runs
+ *   miniflare's D1 (SQLite), queues, KV and rate limiter: an upper bound;
+ * - `isolate`: the time the Worker's isolate was busy in a V8 CPU profile taken
+ *   through wrangler's inspector over the same window (`isolateBusyMs`): the
+ *   Worker's own JavaScript, the runtime's work on its behalf (`(program)`:
+ *   parsing, serialising, crypto) and its garbage collection — what the
+ *   platform bills.
+ *
+ * An invocation during which the runtime process was replaced measures nothing
+ * (NaN; `restarts`).
+ *
+ * @example const meter = await invocationMeter(stack); const { isolate } = await meter.measure(() => call(…))
  */
-export async function invocationMeter(ports: Ports) {
-  const cpu = workerThreadCpu(ports);
-  const quiet = async () => {
+export async function invocationMeter(stack: { ports: Ports; inspectorPort: number }) {
+  const cpu = workerThreadCpu(stack.ports);
+  /** Waits until the thread's CPU over 100 ms is within 0.05 ms of `rate` (ms per ms); returns the reading. */
+  const quiet = async (rate = 0) => {
+    const seen: string[] = [];
     for (let [last, since] = [cpu(), performance.now()]; performance.now() - since < 30_000; ) {
+      const at = performance.now();
       await pause(100);
       const now = cpu();
-      if (Math.abs(now - last) < 0.05) return now;
+      if (Math.abs(now - last - rate * (performance.now() - at)) < 0.05 + 0.2 * rate * 100) return now;
+      seen.push((now - last).toFixed(2));
       last = now;
     }
-    throw new Error('the Worker thread never went quiet in 30 s');
+    throw new Error(
+      `the Worker thread never went quiet in 30 s (ms per 100 ms: ${seen.slice(-20).join(' ')})`,
+    );
   };
-  const [idleFrom, idleAt] = [await quiet(), performance.now()];
-  await pause(2000);
-  const idlePerMs = Math.max(0, (cpu() - idleFrom) / (performance.now() - idleAt));
+  const idleRate = async (profiling: boolean) => {
+    await quiet();
+    if (profiling) await client.send('Profiler.start');
+    const [from, at] = [cpu(), performance.now()];
+    await pause(2000);
+    const rate = Math.max(0, (cpu() - from) / (performance.now() - at));
+    if (profiling) await client.send('Profiler.stop');
+    return rate;
+  };
+  const connect = async () => {
+    const client = await inspector(stack.inspectorPort);
+    await client.send('Profiler.enable');
+    await client.send('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+    return client;
+  };
+  let client = await connect();
+  const idlePerMs = await idleRate(false);
+  // The profiler's sampling costs the thread CPU too, even idle: that rate, measured once, is subtracted.
+  const profiledPerMs = await idleRate(true);
   const meter = {
     idleMsPerSecond: idlePerMs * 1000,
+    profiledIdleMsPerSecond: profiledPerMs * 1000,
     restarts: 0,
-    quiet,
+    quiet: () => quiet(),
     /** CPU ms of one invocation (or a burst of them) between two quiet moments. */
-    async measure(run: () => Promise<unknown>): Promise<number> {
-      const [before, startedAt, pid] = [await quiet(), performance.now(), cpu.pid()];
+    async measure(run: () => Promise<unknown>): Promise<CpuSample> {
+      const pid = cpu.pid();
+      await quiet();
+      await client.send('Profiler.start');
+      const [before, startedAt] = [await quiet(profiledPerMs), performance.now()];
       await run();
-      const after = await quiet();
-      if (cpu.pid() === pid) return after - before - idlePerMs * (performance.now() - startedAt);
-      meter.restarts++;
-      return Number.NaN;
+      const after = await quiet(profiledPerMs);
+      const elapsed = performance.now() - startedAt;
+      if (cpu.pid() !== pid) {
+        meter.restarts++;
+        client.close();
+        client = await connect();
+        return { thread: Number.NaN, isolate: Number.NaN };
+      }
+      const { profile } = await client.send<{ profile: CpuProfile }>('Profiler.stop');
+      return {
+        thread: after - before - profiledPerMs * elapsed,
+        isolate: isolateBusyMs(profile, PROFILE_INTERVAL_US),
+      };
     },
+    close: () => client.close(),
   };
   return meter;
 }

@@ -12,7 +12,7 @@ import { type BenchStack, ROOT } from './stack.ts';
 
 type CallFrame = Record<'functionName' | 'scriptId' | 'url', string> &
   Record<'lineNumber' | 'columnNumber', number>;
-type CpuProfile = {
+export type CpuProfile = {
   nodes: { id: number; callFrame: CallFrame }[];
   startTime: number;
   endTime: number;
@@ -23,7 +23,7 @@ type Scripts = Map<string, { url: string; sourceMapURL: string }>;
 export type ProfileSummary = ReturnType<typeof summarize>;
 
 /** A minimal DevTools protocol client on wrangler's inspector port. */
-async function inspector(port: number) {
+export async function inspector(port: number) {
   // wrangler's inspector proxy wants a local Origin (undici's WebSocket takes extra headers).
   const options = { headers: { origin: 'http://localhost' } } as unknown as string[];
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, options);
@@ -126,6 +126,21 @@ function summarize(profile: CpuProfile, scripts: Scripts) {
     /** `name` is the function's name and its source (file:line, `native`, a runtime module), on two lines. */
     functions: top(functions),
   };
+}
+
+/**
+ * The time the Worker's isolate was busy in a profile, ms: its samples that are
+ * not `(idle)`, each counted for at most two sampling intervals. V8 samples an
+ * isolate only while it is entered on its thread; the gap while the thread
+ * runs something else (local D1, queues, another isolate) lands in the next
+ * sample's time delta, and the cap keeps that gap out of the figure.
+ */
+export function isolateBusyMs(profile: CpuProfile, intervalUs: number) {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  return profile.samples.reduce(
+    (ms, node, i) => (idle.has(node) ? ms : ms + Math.min(profile.timeDeltas[i] ?? 0, 2 * intervalUs) / 1000),
+    0,
+  );
 }
 
 /**

@@ -2,16 +2,16 @@
  * 7. CPU per invocation, against the Free plan's 10 ms: each entry point of a
  * payment invoked N times, one at a time, on a fresh stack on the Free plan
  * (the default), the simulator's webhooks off and no added latency. Each
- * figure is the CPU time of the workerd thread that runs the Worker, from a
- * quiet moment before the invocation to the next one after it (lib/cpu.ts
- * `invocationMeter`), idle rate subtracted. That thread also runs miniflare's
- * D1, queues, KV and rate limiter and relays the logs, so a figure is an upper
- * bound of the Worker's own CPU time. In order:
+ * invocation is measured from a quiet moment before it to the next one after
+ * it (lib/cpu.ts `invocationMeter`) twice: the time the Worker's isolate was
+ * busy in its V8 CPU profile (what the platform bills; the goal's figure), and
+ * the CPU time of the workerd thread that runs it, which also runs miniflare's
+ * D1, queues, KV and rate limiter (an upper bound). In order:
  *
  * - gateway checkouts, evenly spread over the young-payment delay (at most
  *   one a second), so that their checks (one queue message each,
- *   `youngVerifySeconds` later) arrive one by one after the last; each message is measured from a quiet moment until its check is in
- *   D1 (`verify_count`), and kept only if it was alone in its window;
+ *   `youngVerifySeconds` later) arrive one by one after the last; each
+ *   message is measured from a quiet moment until its check is in D1 (`verify_count`), and kept only if it was alone in its window;
  * - polls of those payments (aged in D1 so that each poll asks Djomy);
  * - cron runs, their transactions made a day old before each run so that the
  *   follow lane finds a backlog (it checks `cronFollow.perRun` inline);
@@ -24,7 +24,7 @@
 import { PLAN_LIMITS } from '../../src/payments/model/plan.ts';
 import { type BenchContext, goal } from '../context.ts';
 import * as api from '../lib/api.ts';
-import { invocationMeter } from '../lib/cpu.ts';
+import { type CpuSample, invocationMeter } from '../lib/cpu.ts';
 import { call, d1, expectCall, localD1, simControls } from '../lib/stack.ts';
 import { sleep } from './common.ts';
 
@@ -39,7 +39,16 @@ export function percentiles(samples: number[]) {
   return { n: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted.at(-1) ?? Number.NaN };
 }
 
-export type CpuRow = ReturnType<typeof percentiles> & { entry: string; detail: string };
+type Percentiles = ReturnType<typeof percentiles>;
+
+/** The isolate's CPU (what the platform bills) and the thread's (an upper bound) of samples, p50/p99. */
+export function cpuPercentiles(all: CpuSample[]) {
+  const ok = all.filter((s) => Number.isFinite(s.isolate) && Number.isFinite(s.thread));
+  const isolate: Percentiles = percentiles(ok.map((s) => s.isolate));
+  return { n: ok.length, isolate, thread: percentiles(ok.map((s) => s.thread)) };
+}
+
+export type CpuRow = ReturnType<typeof cpuPercentiles> & { entry: string; detail: string };
 
 export async function measureInvocations(ctx: BenchContext) {
   const n = ctx.sizes.invocations.samples;
@@ -49,11 +58,11 @@ export async function measureInvocations(ctx: BenchContext) {
   const db = localD1(stack);
   try {
     await sim.webhooksTo(null);
-    const meter = await invocationMeter(stack.ports);
-    const samples: Record<string, number[]> = {};
+    const meter = await invocationMeter(stack);
+    const samples: Record<string, CpuSample[]> = {};
     const rows: CpuRow[] = [];
-    const row = (entry: string, detail: string, all: number[], warmUps = WARM_UPS) => {
-      rows.push({ entry, detail, ...percentiles(all.slice(warmUps).filter(Number.isFinite)) });
+    const row = (entry: string, detail: string, all: CpuSample[], warmUps = WARM_UPS) => {
+      rows.push({ entry, detail, ...cpuPercentiles(all.slice(warmUps)) });
       samples[entry] = all;
     };
     const prefix = `bench-cpu-${ctx.runId}`;
@@ -65,7 +74,7 @@ export async function measureInvocations(ctx: BenchContext) {
     };
 
     ctx.log('invocations: bare route');
-    const bare: number[] = [];
+    const bare: CpuSample[] = [];
     for (let i = 0; i < n + WARM_UPS; i++)
       bare.push(await meter.measure(() => call('GET', `${stack.workerUrl}/webhooks/djomy`)));
     row('GET /webhooks/djomy (the bare route, for reference)', 'app middleware only', bare);
@@ -74,7 +83,7 @@ export async function measureInvocations(ctx: BenchContext) {
     const spacing = Math.max(1000, Math.min(1500, ((young - 2) * 1000) / (n + WARM_UPS)));
     ctx.log(`invocations: ${n + WARM_UPS} gateway checkouts, one every ${spacing.toFixed(0)} ms`);
     const gateway: api.LedgerPayment[] = [];
-    const checkouts: number[] = [];
+    const checkouts: CpuSample[] = [];
     const started = performance.now();
     for (let i = 0; i < n + WARM_UPS; i++) {
       await sleep(Math.max(0, started + i * spacing - performance.now()));
@@ -99,7 +108,7 @@ export async function measureInvocations(ctx: BenchContext) {
 
     ctx.log(`invocations: their young-payment checks, ${young} s after each`);
     const verifiedSql = 'SELECT sum(verify_count) AS v FROM payments WHERE reference LIKE ?';
-    const messages: number[] = [];
+    const messages: CpuSample[] = [];
     let [applied, crowded] = [sum(verifiedSql, `${prefix}-g-%`), 0];
     const deadline = started + (n + WARM_UPS) * spacing + (young + 15) * 1000;
     while (messages.length + crowded < n + WARM_UPS && performance.now() < deadline) {
@@ -126,7 +135,7 @@ export async function measureInvocations(ctx: BenchContext) {
       `UPDATE payments SET created_at = created_at - 600000, verified_at = verified_at - 600000 WHERE ${ours}`,
     );
     await sim.resetCounters();
-    const polls: number[] = [];
+    const polls: CpuSample[] = [];
     for (const { id } of gateway) {
       const headers = { 'cf-connecting-ip': api.nextClientIp() };
       polls.push(
@@ -143,7 +152,7 @@ export async function measureInvocations(ctx: BenchContext) {
     );
 
     ctx.log('invocations: cron runs against a backlog');
-    const cron: number[] = [];
+    const cron: CpuSample[] = [];
     const perRun: number[] = [];
     for (let i = 0; i < n + WARM_UPS; i++) {
       const dayAgo = Date.now() - 86_400_000;
@@ -169,7 +178,7 @@ export async function measureInvocations(ctx: BenchContext) {
     for (const { transactionId } of gateway) await sim.complete(transactionId, 'SUCCESS');
     const events = await api.signedEvents(stack.clientSecret, `${prefix}-wh`, gateway.length, gateway);
     const paidSql = 'SELECT paid AS v FROM payments WHERE id = ?';
-    const webhooks: number[] = [];
+    const webhooks: CpuSample[] = [];
     for (const [i, event] of events.entries()) {
       const id = gateway[i]?.id ?? '';
       webhooks.push(
@@ -194,7 +203,7 @@ export async function measureInvocations(ctx: BenchContext) {
 
     ctx.log('invocations: direct checkouts and OTP confirmations');
     const direct: { id: string; otp: string }[] = [];
-    const directCpu: number[] = [];
+    const directCpu: CpuSample[] = [];
     for (let i = 0; i < n + WARM_UPS; i++) {
       let id = '';
       directCpu.push(
@@ -210,7 +219,7 @@ export async function measureInvocations(ctx: BenchContext) {
       '`POST /api/payments`, Orange Money: D1, Djomy create, young-payment check queued',
       directCpu,
     );
-    const otps: number[] = [];
+    const otps: CpuSample[] = [];
     for (const { id, otp } of direct) {
       const options = { body: { otp }, headers: { 'cf-connecting-ip': api.nextClientIp() } };
       otps.push(
@@ -221,19 +230,21 @@ export async function measureInvocations(ctx: BenchContext) {
     }
     row('OTP confirmation', '`POST /api/payments/{id}/otp`: Djomy confirm, paid, merchant event', otps);
 
-    const over = rows.filter((r) => r.p99 > FREE_CPU_MS);
-    const worst = [...rows].sort((a, b) => b.p99 - a.p99)[0];
+    meter.close();
+    const over = rows.filter((r) => r.isolate.p99 > FREE_CPU_MS || r.isolate.p50 > FREE_CPU_MS / 2);
+    const worst = [...rows].sort((a, b) => b.isolate.p99 - a.isolate.p99)[0];
     return {
       rows,
       samples,
       idleMsPerSecond: meter.idleMsPerSecond,
+      profiledIdleMsPerSecond: meter.profiledIdleMsPerSecond,
       /** Times wrangler replaced the runtime process mid-invocation (those invocations are left out). */
       restarts: meter.restarts,
       goals: [
         goal(
-          `CPU per invocation, p99 of each entry point (Worker thread, local upper bound)`,
-          `≤ ${FREE_CPU_MS} ms`,
-          `${rows.length - over.length} of ${rows.length} within; highest ${worst?.entry} ${worst?.p99.toFixed(1)} ms`,
+          'CPU per invocation of each entry point (the Worker isolate, from its V8 profile)',
+          `p99 ≤ ${FREE_CPU_MS} ms, p50 ≤ ${FREE_CPU_MS / 2} ms`,
+          `${rows.length - over.length} of ${rows.length} within; highest p99 ${worst?.entry} ${worst?.isolate.p99.toFixed(1)} ms (p50 ${worst?.isolate.p50.toFixed(1)})`,
           over.length === 0,
         ),
       ],
