@@ -10,7 +10,7 @@ import { lineChart } from './chart.ts';
 import { type CpuUsage, RUNTIME } from './lib/cpu.ts';
 import type { ProfileSummary } from './lib/profile.ts';
 import { ROOT } from './lib/stack.ts';
-import { FREE_PER_DAY } from './measure/capacity.ts';
+import { FREE_PER_DAY, PAID_USD_PER_MILLION, paidCostPer10k } from './measure/capacity.ts';
 import { type MeteredRun, sum } from './measure/common.ts';
 import type { BenchResults, MeasurementName, Results } from './measure/index.ts';
 import { type CpuRow, FREE_CPU_MS } from './measure/invocations.ts';
@@ -315,16 +315,19 @@ function capacitySection({ capacity: r }: Results): string | null {
   const n = (value: number) => value.toLocaleString('en');
   return [
     `Per paid payment, path by path, counted by \`${r.command}\` through metered bindings; ` +
-      'the paid payments a day and the binding limit are the test’s.',
+      'the paid payments a day and the binding limit are the test’s. The Paid plan ($5 a month) includes 10 million ' +
+      'requests, 25 billion D1 rows read, 50 million rows written and 1 million queue operations a month: a shop within ' +
+      'the Free plan’s figures pays nothing more; the last column is what 10,000 payments cost beyond that.',
     '',
     table(
-      `Path | ${keys.map((k) => names[k]).join(' | ')} | Djomy calls | Binds first | Paid payments a day`,
+      `Path | ${keys.map((k) => names[k]).join(' | ')} | Djomy calls | Binds first | Paid payments a day | Paid plan, US$ per 10,000`,
       [
         ...r.paths.map(
           (p) =>
-            `${p.path} | ${keys.map((k) => n(p[k])).join(' | ')} | ${p.djomyCalls} | ${names[p.bindingLimit] ?? p.bindingLimit} | **${n(p.perDay)}**`,
+            `${p.path} | ${keys.map((k) => n(p[k])).join(' | ')} | ${p.djomyCalls} | ${names[p.bindingLimit] ?? p.bindingLimit} | **${n(p.perDay)}** | ${paidCostPer10k(p).toFixed(2)}`,
         ),
-        `_Free plan quota a day_ | ${keys.map((k) => n(r.quotas[k])).join(' | ')} | – | | `,
+        `_Free plan quota a day_ | ${keys.map((k) => n(r.quotas[k])).join(' | ')} | – | | | `,
+        `_Paid plan, US$ per million beyond the included_ | ${keys.map((k) => PAID_USD_PER_MILLION[k]).join(' | ')} | – | | | `,
       ],
     ),
   ].join('\n');

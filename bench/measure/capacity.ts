@@ -27,6 +27,29 @@ export const FREE_PER_DAY = {
   kvWrites: 1_000,
 };
 
+/**
+ * The Workers Paid plan's prices beyond its included monthly usage, US$ per
+ * million (Workers, D1, Queues and KV pricing pages, read November 2026; KV
+ * writes and reads at their listed rates). CPU time is billed too, $0.02 per
+ * million CPU-ms beyond 30 million: at the few ms a payment takes (section 7)
+ * it is a fraction of a cent per 10,000 payments, left out.
+ */
+export const PAID_USD_PER_MILLION = {
+  requests: 0.3,
+  d1RowsRead: 0.001,
+  d1RowsWritten: 1,
+  queueOperations: 0.4,
+  kvReads: 0.5,
+  kvWrites: 5,
+};
+
+/** US$ for 10,000 paid payments of a path on the Paid plan, beyond what the plan includes. */
+export const paidCostPer10k = (p: Record<keyof typeof FREE_PER_DAY, number>) =>
+  (Object.keys(PAID_USD_PER_MILLION) as (keyof typeof FREE_PER_DAY)[]).reduce(
+    (usd, key) => usd + (p[key] * 10_000 * PAID_USD_PER_MILLION[key]) / 1e6,
+    0,
+  );
+
 export type CapacityPath = Record<keyof typeof FREE_PER_DAY | 'djomyCalls' | 'perDay', number> & {
   path: string;
   bindingLimit: keyof typeof FREE_PER_DAY;
