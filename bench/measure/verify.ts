@@ -27,6 +27,7 @@ import { PLAN_LIMITS } from '../../src/payments/model/plan.ts';
 /** The bench's Worker runs on the Paid plan's limits (WORKERS_PLAN=paid): the cron queues its follow-ups. */
 const PLAN = PLAN_LIMITS.paid;
 const CRON_LIMITS = { follow: PLAN.cronFollow.perRun };
+
 import { type BenchContext, goal } from '../context.ts';
 import * as api from '../lib/api.ts';
 import { measureCpu } from '../lib/cpu.ts';
