@@ -1,8 +1,8 @@
 /**
  * The ledger's CSV export, each line formatted by D1 itself. Formatting
  * 10,000 lines in JavaScript (dates, quoting, masking) takes about 36 ms of
- * CPU — over three times the Free plan's 10 ms per invocation; formatted by
- * SQLite, the Worker only joins the lines it is given.
+ * CPU — over three times the Free plan's 10 ms per invocation; formatted and
+ * joined by SQLite, the Worker only passes each page on.
  *
  * The rules (docs/console.md#csv-export): integers as digits, booleans as
  * `true`/`false`, times as ISO 8601 UTC with milliseconds; text that a
@@ -78,7 +78,9 @@ function lineSql(maskPhones: boolean): string {
 
 /**
  * One page of CSV lines, newest first, and where the next page starts (null
- * after the last).
+ * after the last). SQLite joins the page's lines too, so that the Worker
+ * receives one string per page rather than a thousand rows: decoding the rows
+ * took most of the export's CPU (BENCHMARKS.md, "Console ledger").
  */
 export async function paymentCsvPage(
   db: D1Database,
@@ -86,16 +88,21 @@ export async function paymentCsvPage(
   options: { maskPhones: boolean },
 ): Promise<{ lines: string; next: { createdAt: number; id: string } | null }> {
   const { sql, binds } = paymentsWhere(query);
-  const { results } = await db
+  const oldest = 'FROM page ORDER BY created_at, id LIMIT 1';
+  const row = await db
     .prepare(
-      `SELECT ${lineSql(options.maskPhones)} AS line, created_at, id FROM payments ${sql}
-       ORDER BY created_at DESC, id DESC LIMIT ?${binds.length + 1}`,
+      `WITH page AS MATERIALIZED (
+         SELECT ${lineSql(options.maskPhones)} AS line, created_at, id FROM payments ${sql}
+         ORDER BY created_at DESC, id DESC LIMIT ?${binds.length + 1})
+       SELECT coalesce(group_concat(line, '' ORDER BY created_at DESC, id DESC), '') AS lines, count(*) AS n,
+         (SELECT created_at ${oldest}) AS last_created_at, (SELECT id ${oldest}) AS last_id
+       FROM page`,
     )
     .bind(...binds, query.limit)
-    .all<{ line: string; created_at: number; id: string }>();
-  const last = results.at(-1);
+    .first<{ lines: string; n: number; last_created_at: number | null; last_id: string | null }>();
+  const full = row !== null && row.n === query.limit && row.last_created_at !== null && row.last_id !== null;
   return {
-    lines: results.map((row) => row.line).join(''),
-    next: last && results.length === query.limit ? { createdAt: last.created_at, id: last.id } : null,
+    lines: row?.lines ?? '',
+    next: full ? { createdAt: row.last_created_at as number, id: row.last_id as string } : null,
   };
 }

@@ -105,7 +105,16 @@ describe('demo shop, direct flow (payer approves from the phone)', () => {
       await fillCart(page, { tasse: 1 });
       await pay(page, { phone: '620000004', method: 'SOUTRA_MONEY' });
       const notice = page.getByTestId('step-outcome-unknown');
-      await notice.waitFor({ timeout: 30_000 });
+      await notice.waitFor({ timeout: 45_000 }).catch(async (error: Error) => {
+        // What the payer saw instead, and what the simulator counted, to tell a slow stack from a wrong step.
+        const shown = await page
+          .locator('[data-testid^="step-"], [role="status"], [role="alert"]')
+          .allTextContents();
+        const references = await simControl('GET', '/references');
+        throw new Error(
+          `${error.message}\nshown: ${JSON.stringify(shown)}\nbrowser errors: ${JSON.stringify(errors)}\nsimulator: ${JSON.stringify(references)}`,
+        );
+      });
       expect(await notice.textContent()).toContain('Ne payez pas une seconde fois');
       await screenshot(page, 'direct-7-outcome-unknown');
       const id = await paymentInProgress(page);

@@ -238,6 +238,19 @@ describe('the cashier (VIEWER_TOKEN)', () => {
     });
   });
 
+  it('every route of the admin API, read or write, answers 401 without a token or a session', async () => {
+    const id = await paid({ reference: 'no-credentials' });
+    const routes = ROUTE_SPECS.filter((spec) => spec.admin);
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    for (const spec of routes) {
+      const path = spec.path.replace('{id}', id).replace('{sku}', 'cap').replace('{reference}', 'lnk');
+      const method = spec.method.toUpperCase();
+      const response = await call(path, method === 'GET' ? {} : { method, json: {} });
+      expect(response.status, `${method} ${path}`).toBe(401);
+      await response.body?.cancel();
+    }
+  });
+
   it('every other write of the admin API answers 403 and changes nothing', async () => {
     const id = await paid({ reference: 'cashier-write' });
     // `/mcp` takes the same tokens but decides per tool (test/mcp/tools.test.ts).

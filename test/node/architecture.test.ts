@@ -92,6 +92,19 @@ describe('the layers of src/', () => {
   });
 });
 
+describe('the store owns SQL and its transactions', () => {
+  it('no file above src/store/ prepares a statement or sends a D1 batch', () => {
+    const outside = sourceFiles
+      .filter((file) => !file.startsWith('src/store/'))
+      .flatMap((file) =>
+        readFileSync(path.join(root, file), 'utf8')
+          .split('\n')
+          .flatMap((line, index) => (/\.(prepare|batch)\(/.test(line) ? [`${file}:${index + 1}`] : [])),
+      );
+    expect(outside).toEqual([]);
+  });
+});
+
 describe('the repository explains itself', () => {
   it('no tracked file cites a document outside the repository', () => {
     const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {

@@ -6,6 +6,7 @@ import { Hono } from 'hono/tiny';
 import * as z from 'zod/mini';
 import { loadConfig } from '../../env.ts';
 import { incidentsSince } from '../../lib/incidents.ts';
+import { d1Reachable } from '../../store/health.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import type { RouteSpec } from '../spec.ts';
 
@@ -22,10 +23,7 @@ export const Health = z.object({
 const INCIDENT_WINDOW = 10 * 60_000;
 
 async function healthRoute(c: AppContext) {
-  const d1 = await c.env.DB.prepare('SELECT 1 FROM products LIMIT 1')
-    .first()
-    .then(() => 'ok' as const)
-    .catch(() => 'unreachable' as const);
+  const d1 = (await d1Reachable(c.env.DB)) ? 'ok' : 'unreachable';
   const { problems, warnings } = loadConfig(c.env);
   const incidents = incidentsSince(Date.now() - INCIDENT_WINDOW).map((incident) => ({
     ...incident,
