@@ -1,9 +1,9 @@
 /**
  * 11. Before and after the architecture refactor: the ingest and checkout
- * ratios (ingest.ts, checkout.ts, as they are) of the source tree at
- * commit `before` (extracted with `git archive` into a temporary directory,
- * run with its own scripts/stack.ts, src/, sim/ and migrations) and of this
- * tree, on the same machine, by the same bench code, interleaved
+ * ratios (ingest.ts, checkout.ts, as they are) of the source trees at
+ * commits `before` and `after` (each extracted with `git archive` into a
+ * temporary directory, run with its own scripts/stack.ts, src/, sim/ and
+ * migrations), on the same machine, by the same bench code, interleaved
  * before/after, after/before, … so that a drift of the machine weighs on
  * both. Each tree's figure is the mean of its measurements' median ratios.
  */
@@ -21,16 +21,25 @@ import { measureIngest } from './ingest.ts';
 const TOLERANCE = 0.05;
 
 export async function measureRefactor(ctx: BenchContext) {
-  const { before, pairs } = ctx.sizes.refactor;
-  const commit = execFileSync('git', ['rev-parse', '--short', before], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  }).trim();
-  const dir = mkdtempSync(path.join(os.tmpdir(), `djomy-edge-${commit}-`));
-  try {
+  const { pairs } = ctx.sizes.refactor;
+  const commits = {
+    before: execFileSync('git', ['rev-parse', '--short', ctx.sizes.refactor.before], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim(),
+    after: execFileSync('git', ['rev-parse', '--short', ctx.sizes.refactor.after], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim(),
+  };
+  const extract = (commit: string) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `djomy-edge-${commit}-`));
     execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-    const trees = { before: dir, after: ROOT };
+    return dir;
+  };
+  const trees = { before: extract(commits.before), after: extract(commits.after) };
+  try {
     const ratios = {
       before: { ingest: [] as number[], checkout: [] as number[] },
       after: { ingest: [] as number[], checkout: [] as number[] },
@@ -58,10 +67,10 @@ export async function measureRefactor(ctx: BenchContext) {
       };
     });
     return {
-      ...{ commit, pairs, rounds: ctx.sizes.ingest.rounds, figures },
+      ...{ commit: commits.before, after: commits.after, pairs, rounds: ctx.sizes.ingest.rounds, figures },
       goals: figures.map((f) =>
         goal(
-          `${f.what === 'ingest' ? 'Webhook ingest' : 'Checkout create'} ratio, ${commit} → this tree`,
+          `${f.what === 'ingest' ? 'Webhook ingest' : 'Checkout create'} ratio, ${commits.before} → ${commits.after}`,
           `± ${TOLERANCE}`,
           `${f.before.toFixed(2)}× → ${f.after.toFixed(2)}× (${f.difference >= 0 ? '+' : ''}${f.difference.toFixed(2)})`,
           Math.abs(f.difference) <= TOLERANCE,
@@ -69,6 +78,6 @@ export async function measureRefactor(ctx: BenchContext) {
       ),
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of Object.values(trees)) rmSync(dir, { recursive: true, force: true });
   }
 }
