@@ -122,7 +122,9 @@ describe('the Payments list', () => {
       expect(await listed(page, 0)).toEqual([]);
       await page.getByTestId('payments-reset').click();
       await page.locator(READY.payments).waitFor();
-      expect(await page.getByTestId('payments-q').inputValue()).toBe('');
+      // The list on screen is ready before the reset one replaces it: wait for the reset itself.
+      await expect.poll(() => page.getByTestId('payments-q').inputValue()).toBe('');
+      await expect.poll(() => new URL(page.url()).hash).toBe('#/payments');
 
       // Search by the payer's last phone digits, then by the payment id.
       await search(page, directPhone.slice(-6));
