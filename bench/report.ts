@@ -269,7 +269,7 @@ function cpuSection({ invocations: r, ledger: l }: Results): string | null {
     ...(r?.rows ?? []),
     ...(l?.results.map((x) => ({
       entry: x.name,
-      detail: `\`GET ${x.route}\` over ${l.payments} payments`,
+      detail: `\`${x.method ?? 'GET'} ${x.route}\` over ${l.payments} payments`,
       ...x.cpu,
     })) ?? []),
   ];
@@ -338,13 +338,13 @@ function ledgerSection({ ledger: r }: Results): string | null {
   return [
     `${r.payments.toLocaleString('en')} paid payments seeded in one statement (${f(r.seedSeconds)} s through ` +
       `\`wrangler d1 execute\`); then each request one at a time, with the admin bearer, after one unmeasured request of each. ` +
-      `CSV: **${r.rows.toLocaleString('en')} data rows**; search: ${r.found} payment found.`,
+      `CSV: **${r.rows.toLocaleString('en')} data rows**; search: ${r.found} payment found (${r.foundByMcp ?? '–'} through MCP).`,
     '',
     table(
       'Request | Runs | Median ms (to the last byte) | p99 ms | Bytes | Isolate CPU p50 ms | Isolate CPU p99 ms',
       r.results.map(
         (x) =>
-          `${x.name}: \`GET ${x.route}\` | ${x.runs} | **${ms(x.ms.p50)}** | ${ms(x.ms.p99)} | ${x.bytes.toLocaleString('en')} | ` +
+          `${x.name}: \`${x.method ?? 'GET'} ${x.route}\` | ${x.runs} | **${ms(x.ms.p50)}** | ${ms(x.ms.p99)} | ${x.bytes.toLocaleString('en')} | ` +
           `${f(x.cpu.isolate.p50)} | ${f(x.cpu.isolate.p99)}`,
       ),
     ),

@@ -9,11 +9,13 @@
  *   byte, bytes, data rows);
  * - `GET /api/admin/payments?q=<7 digits>&limit=100`: a search by the last
  *   digits of a payer's phone that matches one payment, so D1 reads them all;
+ * - the same search through MCP: `POST /mcp`, `tools/call list_payments`
+ *   with the same `q` and `limit` (JSON-RPC, the admin bearer), right after;
  * - `GET /api/admin/summary?days=30`.
  *
- * Each request's CPU is measured on the Worker's thread like the other
- * invocations (invocations.ts): a local upper bound, which here includes the
- * SQLite work of the local D1, the export's line formatting among it.
+ * Each request's CPU is measured like the other invocations (invocations.ts):
+ * the isolate's from its V8 profile, and the Worker thread's, a local upper
+ * bound that here includes the SQLite work of the local D1.
  */
 import { type BenchContext, goal } from '../context.ts';
 import { adminHeaders } from '../lib/api.ts';
@@ -46,25 +48,34 @@ export async function measureLedger(ctx: BenchContext) {
     const seedSeconds = (performance.now() - seeded) / 1000;
     const meter = await invocationMeter(stack);
 
-    /** One admin GET, timed to its last byte, and its CPU on the Worker's thread. */
-    const get = async (route: string) => {
-      let [ms, body, status] = [0, '', 0];
+    /** One admin request (a GET, or a POST of `body`), timed to its last byte, and its CPU. */
+    const get = async (route: string, body?: unknown) => {
+      let [ms, text, status] = [0, '', 0];
       const cpu = await meter.measure(async () => {
         const started = performance.now();
-        const response = await fetch(`${stack.workerUrl}${route}`, { headers: adminHeaders(stack) });
-        [body, status] = [await response.text(), response.status];
+        const response = await fetch(`${stack.workerUrl}${route}`, {
+          headers: {
+            ...adminHeaders(stack),
+            ...(body
+              ? { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+              : {}),
+          },
+          ...(body ? { method: 'POST', body: JSON.stringify(body) } : {}),
+        });
+        [text, status] = [await response.text(), response.status];
         ms = performance.now() - started;
       });
-      if (status !== 200) throw new Error(`GET ${route}: ${status} ${body.slice(0, 200)}`);
-      return { ms, cpu, body };
+      if (status !== 200) throw new Error(`${route}: ${status} ${text.slice(0, 200)}`);
+      return { ms, cpu, body: text };
     };
-    const series = async (name: string, route: string, count: number) => {
-      ctx.log(`ledger: ${count} × GET ${route}`);
+    const series = async (name: string, route: string, count: number, body?: unknown) => {
+      ctx.log(`ledger: ${count} × ${body ? 'POST' : 'GET'} ${route}`);
       const runs = [];
-      for (let i = 0; i < count; i++) runs.push(await get(route));
+      for (let i = 0; i < count; i++) runs.push(await get(route, body));
       const last = runs.at(-1)?.body ?? '';
       return {
         name,
+        method: body ? 'POST' : 'GET',
         route,
         runs: count,
         ms: percentiles(runs.map((r) => r.ms)),
@@ -81,17 +92,27 @@ export async function measureLedger(ctx: BenchContext) {
       search: `/api/admin/payments?q=${digits}&limit=100`,
       summary: '/api/admin/summary?days=30',
     };
+    const listPayments = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'list_payments', arguments: { q: digits, limit: 100 } },
+    };
     for (const route of Object.values(routes)) await get(route);
+    await get('/mcp', listPayments);
     const csv = await series('CSV export', routes.csv, exports);
     const search = await series('List searched by phone digits', routes.search, requests);
+    const mcp = await series('The same search, MCP tools/call list_payments', '/mcp', requests, listPayments);
     const summary = await series('Summary of 30 days', routes.summary, requests);
     const rows = csv.last.split('\r\n').filter(Boolean).length - 1;
     const found = (JSON.parse(search.last) as { payments: unknown[] }).payments.length;
-    const results = [csv, search, summary].map(({ last, ...rest }) => rest);
+    type ToolResult = { result?: { structuredContent?: { payments?: unknown[] } } };
+    const foundByMcp = (JSON.parse(mcp.last) as ToolResult).result?.structuredContent?.payments?.length ?? 0;
+    const results = [csv, search, mcp, summary].map(({ last, ...rest }) => rest);
     meter.close();
     const cpuOver = results.filter((r) => r.cpu.isolate.p99 > FREE_CPU_MS).map((r) => r.name);
     return {
-      ...{ payments, seedSeconds, rows, found, results },
+      ...{ payments, seedSeconds, rows, found, foundByMcp, results },
       goals: [
         goal(
           `CSV export of ${payments} payments: every row, one request`,
@@ -104,6 +125,12 @@ export async function measureLedger(ctx: BenchContext) {
           '1 payment',
           `${found}, median ${search.ms.p50.toFixed(0)} ms`,
           found === 1,
+        ),
+        goal(
+          'The same search through MCP (tools/call list_payments), beside the admin API',
+          '1 payment, for reference',
+          `${foundByMcp}, median ${mcp.ms.p50.toFixed(0)} ms (admin API ${search.ms.p50.toFixed(0)} ms)`,
+          foundByMcp === 1,
         ),
         goal(
           'CPU per invocation, p99 of the CSV export, the search and the summary (the Worker isolate, from its V8 profile)',
