@@ -82,8 +82,12 @@ export async function paymentDetail(deps: PaymentDeps, payment: Payment, role: R
 
 // ── CSV ──────────────────────────────────────────────────────────────────────
 
-/** Rows read per D1 round trip: 10,000 payments take 10, well within an invocation's 50. */
-const CSV_PAGE = 1000;
+/**
+ * Payments per D1 round trip: 10,000 take 4, well within an invocation's 50
+ * queries. Bigger pages cost less CPU per row (each round trip has a fixed
+ * cost); a page of 2,500 lines is about 450 KB, far under D1's 2 MB a row.
+ */
+const CSV_PAGE = 2500;
 
 /**
  * Every payment matching `filter`, newest first, as UTF-8 CSV with a BOM (so

@@ -79,7 +79,7 @@ function lineSql(maskPhones: boolean): string {
 /**
  * One page of CSV lines, newest first, and where the next page starts (null
  * after the last). SQLite joins the page's lines too, so that the Worker
- * receives one string per page rather than a thousand rows: decoding the rows
+ * receives one string per page rather than thousands of rows: decoding the rows
  * took most of the export's CPU (BENCHMARKS.md, "Console ledger").
  */
 export async function paymentCsvPage(
