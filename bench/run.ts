@@ -5,7 +5,7 @@
  *
  *   node bench/run.ts                      full run (about 25 minutes), rewrites BENCHMARKS.md
  *   node bench/run.ts --only ingest,bundle  only these, merged into bench/results/latest.json
- *   node bench/run.ts --smoke              seconds of each, small numbers (about 7 minutes), writes bench/results/smoke.*
+ *   node bench/run.ts --smoke              seconds of each, small numbers (a few minutes), writes bench/results/smoke.*
  *   --verbose                              show the stacks' output
  *   BENCH_PORT=8677 node bench/run.ts      other ports: 8677/8678 (smoke: 8671–8674), inspectors +10000
  *
