@@ -163,6 +163,21 @@ export function judgeVerifiedStatus(payment: Payment, answer: DjomyPaymentStatus
   };
 }
 
+/** A write with no verdict: the order keeps its status, and `transaction` becomes its current one. */
+function adoptOnly(payment: Payment, transaction: Change['transaction'], detail: Change['detail']): Change {
+  return {
+    change: true,
+    to: payment.status,
+    paid: payment.paid,
+    flag: payment.flag,
+    notify: null,
+    settlement: null,
+    transaction,
+    createError: null,
+    detail,
+  };
+}
+
 /**
  * Judges a status-endpoint answer for a transaction of the order that is not
  * its current one (a lost create answer, a replaced portal session, a second
@@ -178,17 +193,7 @@ export function judgeOtherTransaction(payment: Payment, answer: DjomyPaymentStat
     const judged = judgeVerifiedStatus({ ...payment, transactionId: answer.transactionId }, answer);
     if (judged.change)
       return { ...judged, transaction, detail: { ...judged.detail, adopted: transaction.id } };
-    return {
-      change: true,
-      to: payment.status,
-      paid: payment.paid,
-      flag: payment.flag,
-      notify: null,
-      settlement: null,
-      transaction,
-      createError: null,
-      detail: { adopted: transaction.id, djomyStatus: answer.status },
-    };
+    return adoptOnly(payment, transaction, { adopted: transaction.id, djomyStatus: answer.status });
   }
   if (answer.status !== 'SUCCESS')
     return { change: false, reason: `another transaction, ${answer.status}: followed, order unchanged` };
@@ -261,17 +266,7 @@ export function recordCreation(
   const transaction = { id: created.transactionId, nextUrl: created.nextUrl };
   const detail = { transactionId: created.transactionId };
   if (hint.change) return { ...hint, transaction, createError: null, detail: { ...hint.detail, ...detail } };
-  return {
-    change: true,
-    to: payment.status,
-    paid: payment.paid,
-    flag: payment.flag,
-    notify: null,
-    settlement: null,
-    transaction,
-    createError: null,
-    detail,
-  };
+  return adoptOnly(payment, transaction, detail);
 }
 
 /**
