@@ -171,7 +171,7 @@ describe('writes made with the session cookie need the CSRF token', () => {
     const attempts: Record<string, string>[] = [
       {},
       { 'x-csrf-token': 'nope' },
-      { 'x-csrf-token': `${body.csrfToken.slice(0, -1)}A` },
+      { 'x-csrf-token': `${body.csrfToken.slice(0, -1)}${body.csrfToken.endsWith('A') ? 'B' : 'A'}` },
       { 'x-csrf-token': body.csrfToken, origin: 'https://evil.example' },
     ];
     for (const headers of attempts) {
