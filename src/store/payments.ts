@@ -14,13 +14,14 @@ import { type PaymentStatus, TERMINAL_STATUSES } from '../djomy/schemas.ts';
 import { randomId } from '../lib/ids.ts';
 import type { OutboxDraft } from '../payments/model/merchant-event.ts';
 import type { EventSource } from '../payments/model/messages.ts';
-import type {
-  CreateError,
-  Flow,
-  Metadata,
-  OrderLine,
-  Payment,
-  PaymentTransaction,
+import {
+  type CreateError,
+  type Flow,
+  type Metadata,
+  type OrderLine,
+  PAYMENT_ID_PATTERN,
+  type Payment,
+  type PaymentTransaction,
 } from '../payments/model/payment.ts';
 import { dayRange, type PaymentFilter, searchPattern } from '../payments/model/payment-filter.ts';
 import { type Change, OPEN_STATUSES } from '../payments/model/status.ts';
@@ -521,7 +522,10 @@ export function paymentsWhere(filter: PaymentFilter & Pick<PaymentQuery, 'after'
     const stuck = `(status IN ${OPEN_SQL} AND expires_at < ${bind(filter.now ?? Date.now())})`;
     where.push(filter.stuck ? stuck : `NOT ${stuck}`);
   }
-  if (filter.q) {
+  if (filter.q && PAYMENT_ID_PATTERN.test(filter.q.trim())) {
+    // A whole payment id names one payment: its digits are not the end of a phone number.
+    where.push(`id = ${bind(filter.q.trim())}`);
+  } else if (filter.q) {
     const q = filter.q.trim();
     const like = bind(searchPattern(q));
     const digits = q.replace(/\D/g, '');

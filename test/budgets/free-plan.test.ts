@@ -23,6 +23,7 @@ import {
   gatewayOrder,
   json,
   transactionOf,
+  waitFor,
 } from '../support/worker.ts';
 
 const LIMIT = { subrequests: 40, d1Queries: 40, inFlight: 6 } as const;
@@ -211,10 +212,13 @@ describe('one invocation of each entry point fits the Free plan', () => {
       const id = await create(gatewayOrder());
       await sim.complete(await transactionOf(id), 'FAILED');
       await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
-      const row = await env.DB.prepare('SELECT id FROM outbox WHERE payment_id = ?')
-        .bind(id)
-        .first<{ id: string }>();
-      outboxIds.push(row?.id as string);
+      // The verify delivers in the background; once that attempt has failed, the row is the batch's alone.
+      const row = await waitFor(() =>
+        env.DB.prepare('SELECT id FROM outbox WHERE payment_id = ? AND last_error IS NOT NULL')
+          .bind(id)
+          .first<{ id: string }>(),
+      );
+      outboxIds.push(row.id);
     }
     await sim.config({ merchantResponse: { status: 200 } });
     const batch = createMessageBatch(

@@ -27,6 +27,8 @@ let browser: Browser;
 const tag = uniqueTag('CSV');
 const directPhone = uniquePhone();
 const ids: Record<string, string> = {};
+/** The UTC day the payments were created on (the test may run past midnight). */
+let createdOn = '';
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -47,6 +49,7 @@ beforeAll(async () => {
       reference: `${tag}-D1`,
     })
   ).id;
+  createdOn = new Date().toISOString().slice(0, 10);
 });
 afterAll(() => browser?.close());
 
@@ -110,8 +113,8 @@ describe('the Payments list', () => {
       await page.getByLabel('À vérifier seulement', { exact: true }).check();
       expect(await listed(page, 0)).toEqual([]);
       await page.getByLabel('À vérifier seulement', { exact: true }).uncheck();
-      const today = new Date().toISOString().slice(0, 10);
-      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const today = createdOn;
+      const tomorrow = new Date(Date.parse(createdOn) + 86_400_000).toISOString().slice(0, 10);
       await page.getByLabel('Du', { exact: true }).fill(today);
       await expect.poll(() => page.url()).toContain(`from=${today}`);
       await page.getByLabel('Au', { exact: true }).fill(today);

@@ -117,11 +117,17 @@ describe('sign-in and the session cookie', () => {
   });
 
   it('limits sign-in attempts per IP, right token or not', async () => {
-    const ip = freshIp();
-    const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      const token = i === 11 ? TEST_CREDENTIALS.adminToken : `wrong-token-${i}-0123456789`;
-      statuses.push((await call('/api/session', { method: 'POST', json: { token }, ip })).status);
+    // The local limiter counts per clock minute: a run that crossed one is done again from a new IP.
+    const minute = () => Math.floor(Date.now() / 60_000);
+    let statuses: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      const [ip, started] = [freshIp(), minute()];
+      statuses = [];
+      for (let i = 0; i < 12; i++) {
+        const token = i === 11 ? TEST_CREDENTIALS.adminToken : `wrong-token-${i}-0123456789`;
+        statuses.push((await call('/api/session', { method: 'POST', json: { token }, ip })).status);
+      }
+      if (minute() === started) break;
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual([429, 429]);
@@ -313,6 +319,15 @@ describe('filters', () => {
     expect(await list(`q=${encodeURIComponent('12, "urg')}`)).toEqual([ids.comma]);
     expect(await list('q=987654')).toEqual([ids.comma]);
     expect(await list('q=76%2054')).toEqual([ids.comma]);
+  });
+
+  it('a whole payment id finds that payment alone, even when its digits end a payer phone', async () => {
+    // An id's digits (2 to 7) can be the end of a phone number: 622 23 45 67 here.
+    const phoneLike = await paid({ reference: 'phone-like-id', payer: { phone: '622 23 45 67' } });
+    const id = `pay_${'a'.repeat(23)}622234567`;
+    expect(await list('q=622234567')).toEqual([phoneLike]);
+    expect(await list(`q=${id}`)).toEqual([]);
+    expect(await list(`q=${phoneLike}`)).toEqual([phoneLike]);
   });
 
   it('q matches % and _ literally', async () => {

@@ -96,15 +96,16 @@ describe('POST /webhooks/djomy', () => {
   });
 
   it('records payout and unknown events without acting on them', async () => {
+    const eventId = crypto.randomUUID();
     const body = JSON.stringify({
       eventType: 'payout.success',
-      eventId: crypto.randomUUID(),
+      eventId,
       data: { payout: { id: 'po-1' } },
     });
     expect((await post(body, await signWebhookBody(secret, body))).status).toBe(200);
-    const row = await env.DB.prepare(
-      'SELECT ignored FROM webhook_events ORDER BY received_at DESC LIMIT 1',
-    ).first<{ ignored: number }>();
+    const row = await env.DB.prepare('SELECT ignored FROM webhook_events WHERE event_id = ?')
+      .bind(eventId)
+      .first<{ ignored: number }>();
     expect(row?.ignored).toBe(1);
   });
 

@@ -38,16 +38,25 @@ async function outboxOf(paymentId: string): Promise<OutboxRow[]> {
   return results;
 }
 
-/** A payment settled by an admin verify, whose outbox row the queue has not delivered yet. */
+/**
+ * A payment settled by an admin verify, and its outbox row once the delivery
+ * that verify started in the background (through the notify queue) has had
+ * its first answer: a batch run by the test while that delivery holds the row
+ * would find it claimed.
+ */
 async function settled(status: 'SUCCESS' | 'FAILED' = 'SUCCESS'): Promise<{ id: string; row: OutboxRow }> {
   const { id } = await json(
     call('/api/payments', { method: 'POST', json: gatewayOrder({ reference: `notify-${status}` }) }),
   );
   await sim.complete(await transactionOf(id), status);
   await admin(`/api/admin/payments/${id}/verify`, { method: 'POST' });
-  const [row] = await outboxOf(id);
-  if (!row) throw new Error('no outbox row');
-  return { id, row };
+  return {
+    id,
+    row: await waitFor(async () => {
+      const [row] = await outboxOf(id);
+      return row && (row.state !== 'pending' || row.last_error !== null) ? row : null;
+    }),
+  };
 }
 
 beforeAll(() => freshStart());

@@ -20,6 +20,7 @@ import {
   json,
   ledgerOf,
   postDjomyWebhook,
+  transactionOf,
   waitFor,
 } from '../support/worker.ts';
 
@@ -266,12 +267,14 @@ describe('caps', () => {
     const { id } = await json(
       call('/api/payments', { method: 'POST', json: directOrder({ payer: { phone: '621000001' } }) }),
     );
+    const { otp } = await sim.payment(await transactionOf(id));
+    const wrong = otp === '000000' ? '111111' : '000000';
     await sim.resetCounters();
     for (let i = 0; i < 5; i++) {
-      const refused = await call(`/api/payments/${id}/otp`, { method: 'POST', json: { otp: '000000' } });
+      const refused = await call(`/api/payments/${id}/otp`, { method: 'POST', json: { otp: wrong } });
       expect(refused.status).toBe(422);
     }
-    const sixth = await call(`/api/payments/${id}/otp`, { method: 'POST', json: { otp: '000000' } });
+    const sixth = await call(`/api/payments/${id}/otp`, { method: 'POST', json: { otp: wrong } });
     expect(sixth.status).toBe(429);
     expect((await sixth.json<{ type: string }>()).type).toBe('/docs#problem-otp-attempts-exhausted');
     expect((await sim.counters()).confirmOtp).toBe(5);
