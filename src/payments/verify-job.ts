@@ -70,14 +70,18 @@ export function transactionNeedsCall(
   trigger: Trigger,
   now: number,
 ): boolean {
+  if (trigger.source === 'webhook' && trigger.hint && OPEN_EVENTS.has(trigger.hint)) {
+    // Djomy's last word on it: a status check, or the answer to our own create a moment ago.
+    const lastWord =
+      transaction.verifiedAt ?? (transaction.origin === 'create' ? transaction.createdAt : null);
+    if (lastWord !== null && now - lastWord <= RECENT_CHECK_FOR_OPEN_EVENTS) return false;
+  }
   if (transaction.verifiedAt === null) return true;
   if (isTerminalText(transaction.status)) {
     if (transaction.status === 'SUCCESS') return trigger.hint === 'payment.refunded';
     if (transaction.status === 'REFUNDED') return false;
     return trigger.hint === 'payment.success';
   }
-  if (trigger.source === 'webhook' && trigger.hint && OPEN_EVENTS.has(trigger.hint))
-    return now - transaction.verifiedAt > RECENT_CHECK_FOR_OPEN_EVENTS;
   return true;
 }
 

@@ -138,4 +138,36 @@ describe('the verify consumer', () => {
       link_reference: link.reference,
     });
   });
+
+  it('an open-status webhook right after our create asks Djomy nothing; later, or a success, does', async () => {
+    const job = (transactionId: string, hint: string) => ({
+      type: 'verify',
+      transactionId,
+      source: 'webhook',
+      hint,
+    });
+    const fresh = await openPayment();
+    await sim.resetCounters();
+    await runVerifyBatch([
+      job(fresh.transactionId, 'payment.created'),
+      job(fresh.transactionId, 'payment.pending'),
+    ]);
+    expect((await sim.counters()).status).toBe(0);
+
+    // Our create's answer is 20 s old: the next open-status event is checked.
+    await env.DB.prepare(
+      'UPDATE payment_transactions SET created_at = created_at - 20000 WHERE transaction_id = ?',
+    )
+      .bind(fresh.transactionId)
+      .run();
+    await runVerifyBatch([job(fresh.transactionId, 'payment.pending')]);
+    expect((await sim.counters()).status).toBe(1);
+
+    const paid = await openPayment();
+    await sim.complete(paid.transactionId, 'SUCCESS');
+    await sim.resetCounters();
+    await runVerifyBatch([job(paid.transactionId, 'payment.success')]);
+    expect((await sim.counters()).status).toBe(1);
+    expect(await json(call(`/api/payments/${paid.id}`))).toMatchObject({ status: 'SUCCESS', paid: true });
+  });
 });

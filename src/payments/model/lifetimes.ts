@@ -41,7 +41,10 @@ export const MAX_OTP_ATTEMPTS = 5;
  */
 export const FOLLOW_TRANSACTIONS_FOR = 7 * 24 * 60 * 60_000;
 
-/** An open-status webhook this soon after a check tells nothing new: its job makes no Djomy call. */
+/**
+ * An open-status webhook this soon after a check, or after our create's answer,
+ * tells nothing new: its job makes no Djomy call.
+ */
 export const RECENT_CHECK_FOR_OPEN_EVENTS = 15_000;
 
 /** A create with no outcome for this long was abandoned mid-call (the isolate died). */
