@@ -335,6 +335,7 @@ export const WebhookEnvelope = z.pipe(
         : null;
     const nestedLink =
       typeof payment?.paymentLinkReference === 'string' ? payment.paymentLinkReference : null;
+    const reference = payment?.merchantPaymentReference;
     return {
       eventId: event.eventId,
       eventType: event.eventType,
@@ -342,6 +343,8 @@ export const WebhookEnvelope = z.pipe(
       /** Only `payment.*` events that name a transaction trigger a verify; payouts and others are recorded and ignored. */
       transactionId: event.eventType.startsWith('payment.') ? transactionId : null,
       linkReference: event.paymentLinkReference || nestedLink || null,
+      /** The merchant reference the payment was created with (ours: our payment id). A hint, like the rest. */
+      merchantReference: typeof reference === 'string' && reference.length <= 100 ? reference : null,
     };
   }),
 );

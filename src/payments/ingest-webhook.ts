@@ -10,19 +10,35 @@
  *   so that a check already running for the same change (after an OTP, on
  *   the return page) finishes first and this one finds nothing left to ask.
  *   If Djomy fails, the cron follows the transaction anyway.
- * - A transaction we do not know yet (a payment link, a create whose answer
- *   was lost) is checked before answering, since nothing else would find it;
- *   if Djomy fails, a verify job is queued instead, and if even that fails
- *   the event is forgotten and answered 503, so that Djomy sends it again.
+ * - So is one we do not know yet when the event only says it is open and
+ *   names one of our orders whose create has no answer yet: Djomy often
+ *   sends `payment.created` or `.pending` before its answer to our create
+ *   reaches us. Two seconds later the answer is usually recorded, and the
+ *   check finds nothing to ask; if the answer was lost, the check adopts the
+ *   transaction, and failing that the order's own lost-create search does.
+ * - Any other transaction we do not know (a payment link, a create whose
+ *   answer was lost) is checked before answering, since nothing else would
+ *   find it; if Djomy fails, a verify job is queued instead, and if even that
+ *   fails the event is forgotten and answered 503, so that Djomy sends it again.
  */
 import type { DjomyWebhookEvent } from '../djomy/schemas.ts';
 import { isD1Error, recordIncident } from '../lib/incidents.ts';
 import { describeError } from '../lib/log.ts';
-import { getTransaction } from '../store/payments.ts';
+import { getPayment, getTransaction } from '../store/payments.ts';
 import { forgetWebhookEvent, recordWebhookEvent } from '../store/webhook-events.ts';
 import type { PaymentDeps } from './deps.ts';
 import { WEBHOOK_VERIFY_DELAY_SECONDS } from './model/lifetimes.ts';
-import { checkTransaction } from './verify-job.ts';
+import { PAYMENT_ID_PATTERN } from './model/payment.ts';
+import { isTerminal } from './model/status.ts';
+import { checkTransaction, OPEN_EVENTS } from './verify-job.ts';
+
+/** Whether the event names one of our orders still waiting for Djomy's answer to its create. */
+async function awaitsCreateAnswer(deps: PaymentDeps, event: DjomyWebhookEvent): Promise<boolean> {
+  const reference = event.merchantReference;
+  if (!reference || !PAYMENT_ID_PATTERN.test(reference)) return false;
+  const payment = await getPayment(deps.db, reference).catch(() => null);
+  return payment !== null && payment.transactionId === null && !isTerminal(payment.status);
+}
 
 /**
  * - `recorded`: new, and its transaction checked or being checked;
@@ -53,7 +69,7 @@ export async function ingestWebhook(
   if (transactionId === null) return { kind: 'recorded' };
   const trigger = { source: 'webhook' as const, hint: event.eventType };
   const known = await getTransaction(deps.db, transactionId).catch(() => null);
-  if (known) {
+  if (known || (OPEN_EVENTS.has(event.eventType) && (await awaitsCreateAnswer(deps, event)))) {
     deps.defer(
       (async () => {
         await new Promise((resolve) => setTimeout(resolve, WEBHOOK_VERIFY_DELAY_SECONDS * 1000));

@@ -38,7 +38,12 @@ export type VerifyJobOutcome =
   /** Repeating cannot help (a configuration problem, Djomy refusing the question): recorded as a dead letter. */
   | { kind: 'given_up'; reason: string };
 
-const OPEN_EVENTS = new Set(['payment.created', 'payment.redirected', 'payment.pending']);
+/** Webhook events that only say a payment is still open. */
+export const OPEN_EVENTS: ReadonlySet<string> = new Set([
+  'payment.created',
+  'payment.redirected',
+  'payment.pending',
+]);
 
 /** Whether a job about one of our payments (its current transaction) is worth a Djomy call. */
 export function needsDjomyCall(

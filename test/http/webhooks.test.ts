@@ -163,3 +163,79 @@ describe('POST /webhooks/djomy', () => {
     ).toEqual(['FAILED']);
   });
 });
+
+describe('a webhook that comes before Djomy’s answer to our create', () => {
+  /** Djomy's event as it sends it: the payment's status object, with our payment id as its reference. */
+  const eventOf = (eventType: string, transactionId: string, reference: string) =>
+    JSON.stringify({
+      eventType,
+      eventId: crypto.randomUUID(),
+      data: {
+        payment: {
+          transactionId,
+          merchantPaymentReference: reference,
+          status: eventType.split('.')[1]?.toUpperCase(),
+        },
+      },
+    });
+  const send = async (body: string) => post(body, await signWebhookBody(secret, body));
+  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  /** A payment created at Djomy whose create answer, as far as the ledger knows, has not arrived. */
+  async function awaitingAnswer() {
+    const { id, transactionId } = await paidPayment();
+    const row = await env.DB.prepare('SELECT * FROM payment_transactions WHERE transaction_id = ?')
+      .bind(transactionId)
+      .first<Record<string, unknown>>();
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM payment_transactions WHERE transaction_id = ?').bind(transactionId),
+      env.DB.prepare('UPDATE payments SET transaction_id = NULL WHERE id = ?').bind(id),
+    ]);
+    /** The answer arrives and is recorded, as the create would record it. */
+    const answerArrives = async () => {
+      const columns = Object.keys(row ?? {});
+      const values = columns.map((column) => (column === 'created_at' ? Date.now() : row?.[column]));
+      await env.DB.batch([
+        env.DB.prepare(
+          `INSERT INTO payment_transactions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        ).bind(...values),
+        env.DB.prepare('UPDATE payments SET transaction_id = ? WHERE id = ?').bind(transactionId, id),
+      ]);
+    };
+    return { id, transactionId, answerArrives };
+  }
+
+  it('an open-status event is checked 2 s later, and finds nothing to ask once the answer is recorded', async () => {
+    const { id, transactionId, answerArrives } = await awaitingAnswer();
+    await sim.resetCounters();
+    expect((await send(eventOf('payment.created', transactionId, id))).status).toBe(200);
+    expect((await sim.counters()).status).toBe(0);
+    await answerArrives();
+    await sleep(2_500);
+    expect((await sim.counters()).status).toBe(0);
+  });
+
+  it('if the answer never comes, that check adopts the transaction', async () => {
+    const { id, transactionId } = await awaitingAnswer();
+    await sim.resetCounters();
+    expect((await send(eventOf('payment.pending', transactionId, id))).status).toBe(200);
+    expect((await sim.counters()).status).toBe(0);
+    await waitFor(
+      async () => (await json(admin(`/api/admin/payments/${id}`))).payment.transactionId === transactionId,
+    );
+    expect((await sim.counters()).status).toBe(1);
+  });
+
+  it('an event that says more than "open" is checked before the answer, as any unknown transaction is', async () => {
+    const { id, transactionId } = await awaitingAnswer();
+    await sim.complete(transactionId, 'SUCCESS');
+    await sim.resetCounters();
+    expect((await send(eventOf('payment.success', transactionId, id))).status).toBe(200);
+    expect((await sim.counters()).status).toBe(1);
+    expect((await json(admin(`/api/admin/payments/${id}`))).payment).toMatchObject({
+      transactionId,
+      status: 'SUCCESS',
+      paid: true,
+    });
+  });
+});
