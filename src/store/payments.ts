@@ -522,18 +522,19 @@ export function paymentsWhere(filter: PaymentFilter & Pick<PaymentQuery, 'after'
     const stuck = `(status IN ${OPEN_SQL} AND expires_at < ${bind(filter.now ?? Date.now())})`;
     where.push(filter.stuck ? stuck : `NOT ${stuck}`);
   }
-  if (filter.q && PAYMENT_ID_PATTERN.test(filter.q.trim())) {
-    // A whole payment id names one payment: its digits are not the end of a phone number.
-    where.push(`id = ${bind(filter.q.trim())}`);
-  } else if (filter.q) {
+  if (filter.q) {
     const q = filter.q.trim();
-    const like = bind(searchPattern(q));
-    const digits = q.replace(/\D/g, '');
-    where.push(
-      `(id = ${bind(q)} OR reference LIKE ${like} ESCAPE '\\'` +
-        (digits.length >= 3 ? ` OR payer_phone LIKE ${bind(`%${digits}`)}` : '') +
-        ')',
-    );
+    if (PAYMENT_ID_PATTERN.test(q)) {
+      // A whole payment id names one payment: its digits are not the end of a phone number.
+      where.push(`id = ${bind(q)}`);
+    } else {
+      const digits = q.replace(/\D/g, '');
+      where.push(
+        `(reference LIKE ${bind(searchPattern(q))} ESCAPE '\\'` +
+          (digits.length >= 3 ? ` OR payer_phone LIKE ${bind(`%${digits}`)}` : '') +
+          ')',
+      );
+    }
   }
   if (filter.after) {
     const at = bind(filter.after.createdAt);
